@@ -1,0 +1,47 @@
+# Two commands do everything on a machine that has only Python 3.11+ and make:
+#   make demo   emulated Confluence -> source -> destination -> emulated Unique, with a summary
+#   make test   the whole suite
+# Both create the project virtualenv themselves: uv (pinned) from PyPI into .tools/, then
+# `uv sync --frozen` from the committed uv.lock into .venv/.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.synced
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export AIRBYTE_ENABLE_UNSAFE_CODE := true
+export DO_NOT_TRACK := 1
+export AIRBYTE_OFFLINE_MODE := 1
+export PYTHONWARNINGS := ignore::FutureWarning
+
+.PHONY: demo test bench reliability venv clean lint-dupes
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m demo.run
+
+# -n 2: CI has two cores. Tests that need emulators start their own on port 0.
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+reliability: $(STAMP)
+	$(PY) -m pytest -n 2 -p no:cacheprovider -m slow
+
+clean:
+	rm -rf $(VENV) $(TOOLS) build .pytest_cache
