@@ -1,0 +1,120 @@
+"""`make bench`: run the issue #5 scenarios, check the targets, write bench/results/.
+
+    python -m bench.run                      # everything (under 15 minutes on 2 cores)
+    python -m bench.run --only medium_full   # one scenario (repeat --only for more)
+    python -m bench.run --profile tiny --latency-ms 0 --attachment-bytes 4194304 --destination-items 40
+                                             # the smoke configuration (integration_tests/bench)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from bench.destination_scenario import destination_throughput
+from bench.report import git_info, machine_info, render_markdown
+from bench.source_scenarios import SourceBench
+from bench.targets import check_targets
+
+SCENARIOS = ("medium_full", "medium_incremental", "large_full", "big_attachment", "destination_throughput")
+DEFAULT_RESULTS_DIR = Path(__file__).resolve().parent / "results"
+GIB = 1024**3
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only this scenario (repeatable)")
+    parser.add_argument("--profile", help="override every source scenario's emulator profile (e.g. tiny)")
+    parser.add_argument("--latency-ms", type=int, help="override every injected latency")
+    parser.add_argument("--attachment-bytes", type=int, default=GIB, help="size of the big attachment (default 1 GiB)")
+    parser.add_argument("--destination-items", type=int, default=2000, help="items the destination ingests")
+    parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS_DIR)
+    parser.add_argument("--keep-workdir", action="store_true", help="keep configs, catalogs and stderr logs")
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args(argv)
+
+
+def _failed(name: str, error: BaseException) -> dict:
+    return {"scenario": name, "status": "error", "error": f"{type(error).__name__}: {error}",
+            "traceback": traceback.format_exc(limit=6)}
+
+
+def _run_source_scenarios(wanted: set[str], args: argparse.Namespace, workdir: Path) -> list[dict]:
+    source_wanted = [s for s in SCENARIOS if s in wanted and s != "destination_throughput"]
+    if not source_wanted:
+        return []
+    try:
+        bench = SourceBench(workdir, seed=args.seed)
+    except Exception as error:  # the source does not start: every source scenario reports it
+        return [_failed(name, error) for name in source_wanted]
+
+    def latency(default_ms: int) -> int:
+        return default_ms if args.latency_ms is None else args.latency_ms
+
+    groups: list[tuple[tuple[str, ...], Callable[[], list[dict]]]] = [
+        (("medium_full", "medium_incremental"), lambda: bench.full_and_incremental(args.profile or "medium", latency(100))),
+        (("large_full",), lambda: [bench.large_full(args.profile or "large", latency(0))]),
+        (("big_attachment",), lambda: [bench.big_attachment(args.profile or "tiny", args.attachment_bytes)]),
+    ]
+    results = []
+    for names, run_group in groups:
+        if not wanted.intersection(names):
+            continue
+        print(f"[bench] {' + '.join(names)} ...", flush=True)
+        started = time.monotonic()
+        try:
+            results += run_group()
+        except Exception as error:
+            results += [_failed(name, error) for name in names]
+        print(f"[bench]   done in {time.monotonic() - started:.1f} s", flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    wanted = set(args.only or SCENARIOS)
+    started_at = dt.datetime.now(dt.timezone.utc)
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    results = _run_source_scenarios(wanted, args, workdir)
+    if "destination_throughput" in wanted:
+        print("[bench] destination_throughput ...", flush=True)
+        try:
+            results.append(destination_throughput(workdir, args.destination_items,
+                                                  20 if args.latency_ms is None else args.latency_ms))
+        except Exception as error:
+            results.append(_failed("destination_throughput", error))
+
+    document = {
+        "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "total_seconds": round(time.monotonic() - started, 1),
+        "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
+        "machine": machine_info(), "git": git_info(),
+        "results": results, "targets": check_targets(results),
+    }
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    json_path = args.results_dir / f"{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
+    json_path.write_text(json.dumps(document, indent=2) + "\n")
+    markdown = render_markdown(document)
+    (args.results_dir / "latest.md").write_text(markdown)
+    print(markdown)
+    print(f"[bench] results: {json_path}")
+    has_failure = any(r.get("status") != "ok" for r in results)
+    if args.keep_workdir or has_failure:
+        print(f"[bench] work directory (configs, stderr logs): {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 1 if has_failure else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

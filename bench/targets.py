@@ -1,0 +1,59 @@
+"""Issue #5's targets, checked against scenario results (reported, never asserted)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+REQUESTS_OVER_BOUND_MAX = 1.15
+WALL_OVER_BOUND_TIME_MAX = 1.3
+INCREMENTAL_SHARE_MAX = 0.03
+LARGE_PEAK_RSS_MAX_MB = 250
+BIG_ATTACHMENT_RSS_ADDED_MAX_MB = 64
+DESTINATION_SPEEDUP_MIN = 6.0
+
+
+@dataclass
+class TargetCheck:
+    scenario: str
+    target: str
+    measured: str
+    is_met: bool | None  # None: the scenario did not produce the figure
+
+
+def _check(scenario: str, target: str, value: Any, limit: float, at_most: bool, unit: str = "") -> TargetCheck:
+    if value is None:
+        return TargetCheck(scenario, target, "n/a", None)
+    is_met = value <= limit if at_most else value >= limit
+    return TargetCheck(scenario, target, f"{value}{unit} (limit {limit}{unit})", is_met)
+
+
+def check_targets(results: list[dict]) -> list[dict]:
+    checks: list[TargetCheck] = []
+    for result in results:
+        name = result["scenario"]
+        if result.get("status") != "ok":
+            checks.append(TargetCheck(name, "scenario ran", result.get("error") or "failed", False))
+            continue
+        if name in ("medium_full", "large_full"):
+            checks.append(_check(name, "requests ≤ 1.15 × lower bound", result["requests_ratio"],
+                                 REQUESTS_OVER_BOUND_MAX, at_most=True, unit="×"))
+        if name == "medium_full" and result.get("wall_ratio") is not None:
+            checks.append(_check(name, "wall ≤ 1.3 × bound time", result["wall_ratio"],
+                                 WALL_OVER_BOUND_TIME_MAX, at_most=True, unit="×"))
+        if name == "large_full":
+            checks.append(_check(name, "peak RSS ≤ 250 MB", result["peak_rss_mb"],
+                                 LARGE_PEAK_RSS_MAX_MB, at_most=True, unit=" MB"))
+        if name == "medium_incremental":
+            checks.append(_check(name, "requests ≤ 3 % of full sync", result["incremental_share_of_full"],
+                                 INCREMENTAL_SHARE_MAX, at_most=True))
+        if name == "big_attachment":
+            checks.append(_check(name, "1 GiB attachment adds ≤ 64 MB RSS", result["rss_added_mb"],
+                                 BIG_ATTACHMENT_RSS_ADDED_MAX_MB, at_most=True, unit=" MB"))
+            checks.append(TargetCheck(name, "staged file has the attachment's size",
+                                      f"{result['staged_file_bytes']} of {result['attachment_bytes']} bytes",
+                                      bool(result["staged_size_matches"])))
+        if name == "destination_throughput":
+            checks.append(_check(name, "concurrency 8 ≥ 6 × concurrency 1", result["speedup_c8_over_c1"],
+                                 DESTINATION_SPEEDUP_MIN, at_most=False, unit="×"))
+    return [asdict(c) for c in checks]
