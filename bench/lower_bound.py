@@ -104,3 +104,22 @@ def bound_time_seconds(requests: int, latency_ms: float, concurrency: int) -> fl
 def critical_path_seconds(bound: LowerBound, latency_ms: float) -> float:
     """The longest cursor chain at `latency_ms` per request: a floor no concurrency lowers."""
     return bound.longest_chain * latency_ms / 1000.0
+
+
+# Which families each stream lists. A sync reads streams independently, so a catalog that holds
+# several streams over the same family (pages, pages_content, content_index) pays for it again.
+STREAM_FAMILIES: dict[str, tuple[str, ...]] = {
+    "spaces": ("spaces",), "pages": ("pages",), "blog_posts": ("blog_posts",),
+    "comments": ("footer_comments", "inline_comments"), "attachments": ("attachments",), "labels": ("labels",),
+    "users": ("users",), "groups": ("groups", "group_members"), "audit": ("audit",),
+    "pages_content": ("pages",), "content_index": ("pages", "blog_posts", "attachments"),
+}
+
+
+def catalog_bound(bound: LowerBound, streams: list[str]) -> dict:
+    """Σ over the catalog's streams of their families' bounds: the floor for independent streams."""
+    requests_per_family = {f.family: f.requests for f in bound.families}
+    per_stream = {stream: sum(requests_per_family[f] for f in STREAM_FAMILIES[stream])
+                  for stream in streams if stream in STREAM_FAMILIES}
+    return {"total": sum(per_stream.values()) + bound.fixed_requests, "per_stream": per_stream,
+            "unaccounted_streams": [s for s in streams if s not in STREAM_FAMILIES]}

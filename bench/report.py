@@ -56,7 +56,8 @@ def _figures(result: dict) -> str:
         return f"failed: {result.get('error', '')[:300]}"
     if name in ("medium_full", "large_full"):
         return (f"{result['profile']} @ {result['latency_ms']} ms, {result['concurrency']} workers: "
-                f"{result['requests_total']} requests (lower bound {result['lower_bound']['total']}), "
+                f"{result['requests_total']} requests (lower bound {result['lower_bound']['total']}; "
+                f"per-stream catalog bound {result['catalog_bound']['total']}), "
                 f"wall {result['wall_seconds']} s (bound {result['bound_time_seconds']} s, "
                 f"startup {result['startup_seconds']} s), {result['records_total']} records, "
                 f"{result['records_per_second']} rec/s, CPU {result['cpu_seconds']} s, peak RSS {result['peak_rss_mb']} MB")

@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.airbyte_messages import configured_catalog, incremental_capable
 from bench.emulator_process import EmulatorClient, confluence_emulator
-from bench.lower_bound import (FAMILY_FORMULAS, LowerBound, bound_time_seconds, critical_path_seconds,
+from bench.lower_bound import (FAMILY_FORMULAS, LowerBound, bound_time_seconds, catalog_bound, critical_path_seconds,
                                incremental_lower_bound, lower_bound)
 from bench.page_sizes import family_page_sizes, search_page_size
 from bench.source_runs import SourceRun, SourceRunner, connector_routes, default_num_workers, source_config
@@ -83,6 +83,7 @@ class SourceBench:
             "incremental_streams": streams,
             **measured,
             "lower_bound": _lower_bound_json(bound),
+            "catalog_bound": catalog_bound(bound, [s["stream"]["name"] for s in catalog["streams"]]),
             "bound_time_seconds": round(bound_seconds, 3),
             "critical_path_seconds": round(critical_path_seconds(bound, latency_ms), 3),
             "requests_ratio": round(measured["requests_total"] / bound.total, 3),

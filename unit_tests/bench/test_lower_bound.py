@@ -5,7 +5,7 @@ import math
 import pytest
 
 from bench.airbyte_messages import OutputTally, configured_catalog
-from bench.lower_bound import (FAMILY_FORMULAS, DatasetCounts, bound_time_seconds, critical_path_seconds,
+from bench.lower_bound import (FAMILY_FORMULAS, DatasetCounts, bound_time_seconds, catalog_bound, critical_path_seconds,
                                incremental_lower_bound, lower_bound, pages_needed)
 from bench.targets import check_targets
 from bench.truth_counts import counts_from_truth
@@ -99,3 +99,10 @@ def test_given_results_when_checking_targets_then_each_limit_is_judged_and_failu
                         ("large_full", "requests ≤ 1.15 × lower bound", True),
                         ("large_full", "peak RSS ≤ 250 MB", False),
                         ("destination_throughput", "scenario ran", False)]
+
+
+def test_given_streams_sharing_a_family_when_computing_the_catalog_bound_then_each_stream_pays_for_it():
+    bound = lower_bound(DatasetCounts({"pages": 500, "blog_posts": 10, "attachments": 260}, ()), PAGE_SIZES)
+    result = catalog_bound(bound, ["pages", "pages_content", "content_index", "mystery"])
+    assert result["per_stream"] == {"pages": 2, "pages_content": 2, "content_index": 2 + 1 + 2}
+    assert result["total"] == 9 and result["unaccounted_streams"] == ["mystery"]

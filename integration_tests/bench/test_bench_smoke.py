@@ -1,0 +1,64 @@
+"""`python -m bench.run` end to end on the `tiny` profile at 0 ms: every result field is present.
+
+Skipped only while the source package cannot be imported (it is built concurrently).
+"""
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SOURCE_FIELDS = {"scenario", "status", "profile", "latency_ms", "concurrency", "startup_seconds", "streams",
+                 "wall_seconds", "cpu_seconds", "peak_rss_mb", "ru_maxrss_mb", "records_total",
+                 "records_per_stream", "records_per_second", "requests_total", "requests_by_route"}
+FULL_FIELDS = SOURCE_FIELDS | {"lower_bound", "bound_time_seconds", "critical_path_seconds", "requests_ratio",
+                               "wall_ratio"}
+INCREMENTAL_FIELDS = SOURCE_FIELDS | {"edited_pages", "full_sync_requests", "incremental_share_of_full",
+                                      "incremental_lower_bound", "all_streams_catalog"}
+ATTACHMENT_FIELDS = {"scenario", "status", "attachment_bytes", "baseline", "with_big_file", "rss_added_mb",
+                     "staged_file_bytes", "staged_size_matches", "transfer_mb_per_second"}
+DESTINATION_FIELDS = {"scenario", "status", "items", "latency_ms", "startup_seconds", "runs", "speedup_c8_over_c1"}
+ATTACHMENT_BYTES = 4 * 1024 * 1024
+
+
+def _importable(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"{package}.run") is not None
+    except ImportError:
+        return False
+
+
+@pytest.mark.skipif(not _importable("source_confluence"), reason="source_confluence is not importable yet")
+def test_given_the_tiny_profile_when_running_the_bench_then_every_result_field_is_present(tmp_path):
+    command = [sys.executable, "-m", "bench.run", "--profile", "tiny", "--latency-ms", "0",
+               "--attachment-bytes", str(ATTACHMENT_BYTES), "--destination-items", "20", "--results-dir", str(tmp_path)]
+    if not _importable("destination_unique"):
+        command += ["--only", "medium_full", "--only", "medium_incremental", "--only", "large_full",
+                    "--only", "big_attachment"]
+    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=280)
+    [result_file] = tmp_path.glob("*.json")
+    document = json.loads(result_file.read_text())
+    results = {r["scenario"]: r for r in document["results"]}
+
+    failures = {name: r.get("error") for name, r in results.items() if r["status"] != "ok"}
+    assert not failures, f"{failures}\n{completed.stdout[-2000:]}"
+    assert completed.returncode == 0, completed.stdout[-2000:]
+    assert {"cpu_model", "logical_cores", "ram_gb", "python"} <= document["machine"].keys()
+    assert len(document["git"]["commit"]) == 40
+    for name in ("medium_full", "large_full"):
+        assert FULL_FIELDS <= results[name].keys(), FULL_FIELDS - results[name].keys()
+        assert results[name]["records_total"] > 0 and results[name]["requests_total"] > 0
+        assert results[name]["lower_bound"]["total"] > 0
+    assert INCREMENTAL_FIELDS <= results["medium_incremental"].keys()
+    assert results["medium_incremental"]["records_per_stream"].get("pages", 0) >= results["medium_incremental"]["edited_pages"]
+    assert ATTACHMENT_FIELDS <= results["big_attachment"].keys()
+    assert results["big_attachment"]["staged_file_bytes"] == ATTACHMENT_BYTES
+    if "destination_throughput" in results:
+        assert DESTINATION_FIELDS <= results["destination_throughput"].keys()
+        assert all(run["stored_contents"] for run in results["destination_throughput"]["runs"])
+    assert {c["scenario"] for c in document["targets"]} == set(results)
+    assert (tmp_path / "latest.md").read_text().startswith("# Benchmark results")
