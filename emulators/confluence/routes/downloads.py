@@ -1,0 +1,2 @@
+"""Attachment downloads. Work in progress."""
+ROUTES = []
