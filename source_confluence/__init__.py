@@ -1,0 +1,3 @@
+from .source import SourceConfluence
+
+__all__ = ["SourceConfluence"]
