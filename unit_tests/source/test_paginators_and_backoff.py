@@ -1,0 +1,78 @@
+"""Paging ends on a missing `next` or an empty page, fails on a repeated token; waits honour Retry-After, capped."""
+import json
+from email.utils import format_datetime
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from source_confluence.components.backoff import RetryAfterBackoffStrategy, header_wait_seconds
+from source_confluence.components.paginators import LinkedPagePagination, RepeatedPageToken
+
+
+def response(body, headers=None, status=200):
+    resp = requests.Response()
+    resp.status_code = status
+    resp._content = json.dumps(body).encode()
+    resp.headers.update(headers or {})
+    resp.request = requests.Request("GET", "https://x/wiki/api/v2/pages").prepare()
+    return resp
+
+
+def strategy(kind="cursor"):
+    return LinkedPagePagination(config={}, parameters={}, token_kind=kind, page_size=250)
+
+
+def test_given_next_link_with_cursor_then_token_is_the_cursor():
+    body = {"results": [{"id": "1"}], "_links": {"next": "/wiki/api/v2/pages?limit=250&cursor=abc%3D"}}
+    assert strategy().next_page_token(response(body), 1, None, None) == "abc="
+
+
+def test_given_next_link_on_an_empty_page_then_listing_ends():
+    body = {"results": [], "_links": {"next": "/wiki/api/v2/pages?cursor=abc"}}
+    assert strategy().next_page_token(response(body), 0, None, None) is None
+
+
+def test_given_no_next_link_then_listing_ends():
+    assert strategy().next_page_token(response({"results": [{"id": "1"}], "_links": {}}), 1, None, None) is None
+
+
+def test_given_the_same_cursor_again_then_a_clear_error_instead_of_a_loop():
+    body = {"results": [{"id": "1"}], "_links": {"next": "/wiki/api/v2/pages?cursor=abc"}}
+    with pytest.raises(RepeatedPageToken, match="same page token"):
+        strategy().next_page_token(response(body), 1, None, "abc")
+
+
+def test_given_data_center_undercounted_start_then_offset_advances_by_what_arrived():
+    body = {"results": [{"id": "1"}, {"id": "2"}, {"id": "3"}], "start": 6, "_links": {"next": "/rest/api/x?start=8"}}
+    assert strategy("offset").next_page_token(response(body), 3, None, 6) == 9
+
+
+def test_given_page_size_above_250_then_capped():
+    assert LinkedPagePagination(config={}, parameters={}, page_size=1000).get_page_size() == 250
+
+
+@pytest.mark.parametrize("headers, expected", [({"Retry-After": "7"}, 7.0), ({"Retry-After": "0"}, 0.0), ({}, None)])
+def test_given_retry_after_seconds_then_wait_that_long(headers, expected):
+    assert header_wait_seconds(headers) == expected
+
+
+def test_given_retry_after_http_date_then_wait_until_then():
+    later = datetime.now(timezone.utc) + timedelta(seconds=30)
+    assert 25 <= header_wait_seconds({"Retry-After": format_datetime(later, usegmt=True)}) <= 31
+
+
+def test_given_rate_limit_reset_header_without_retry_after_then_wait_until_reset():
+    later = (datetime.now(timezone.utc) + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert 15 <= header_wait_seconds({"X-RateLimit-Reset": later}) <= 21
+
+
+def test_given_cap_then_long_waits_are_shortened():
+    backoff = RetryAfterBackoffStrategy(config={"max_backoff_seconds": 3}, parameters={})
+    assert backoff.backoff_time(response({}, {"Retry-After": "3600"}, 429), 1) == 3
+
+
+def test_given_no_header_then_exponential_with_jitter_below_cap():
+    backoff = RetryAfterBackoffStrategy(config={"max_backoff_seconds": 1000}, parameters={})
+    waits = [backoff.backoff_time(response({}, {}, 429), attempt) for attempt in (1, 2, 3)]
+    assert 1.4 <= waits[0] <= 2.6 and 2.8 <= waits[1] <= 5.2 and 5.6 <= waits[2] <= 10.4
