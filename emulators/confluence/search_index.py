@@ -86,6 +86,11 @@ class ModelAccessor:
     def is_visible_to(self, item, viewer) -> bool:
         if isinstance(item, Space):
             return self.instance.visible_to(viewer, item)
+        # Search leaves archived content out (Confluence only finds it with "include archived";
+        # assumption, README "## v1, CQL and Data Center").
+        container = self.instance.contents.get(getattr(item, "container_id", ""))
+        if item.status != "current" or (container is not None and container.status != "current"):
+            return False
         return self.instance.listable(viewer, item)
 
 
