@@ -25,7 +25,7 @@ EXPANDS = {
     "content": "body.storage,version,space,ancestors,metadata.labels,history",
     "body": "body.storage,version,space",
     "index": "space,version,container",
-    "attachment": "space,version,container",
+    "attachment": "space,version,container,extensions,history",
     "comment": "body.storage,version,container,ancestors,space,extensions.inlineProperties,extensions.resolution,history",
 }
 

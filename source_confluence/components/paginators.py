@@ -33,7 +33,9 @@ class LinkedPagePagination(PaginationStrategy):
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._token_kind = str(InterpolatedString.create(str(self.token_kind), parameters=parameters).eval(self.config))
         size = InterpolatedString.create(str(self.page_size), parameters=parameters).eval(self.config)
-        self._page_size = min(int(size), 250) if size not in (None, "", "None") else None
+        self._page_size = int(size) if size not in (None, "", "None") else None
+        if self._page_size and self._token_kind == "cursor":
+            self._page_size = min(self._page_size, 250)  # v2 and Cloud search: 1..250 (confluence-api.md §4.1)
 
     @property
     def initial_token(self) -> Optional[Any]:

@@ -68,7 +68,7 @@ def test_given_groups_when_reading_then_members_are_nested():
 def test_given_no_admin_rights_when_reading_audit_then_empty_with_warning_and_no_failure():
     config = ConfigBuilder().build()
     with HttpMocker() as http:
-        http.get(RequestBuilder.cloud_v1("audit").with_params(limit=200).build(), error(403))
+        http.get(RequestBuilder.cloud_v1("audit").with_params(limit=1000).build(), error(403))
         output = read_stream("audit", config)
     assert output.records == [] and not output.errors
     assert any("Administrator" in log.log.message for log in output.logs)
@@ -98,7 +98,7 @@ def test_given_users_search_when_reading_then_hidden_email_is_null():
     user = {"user": {"type": "known", "accountId": "a1", "accountType": "atlassian", "email": "", "displayName": "Ann",
                      "timeZone": None, "profilePicture": {"path": "/p"}}}
     with HttpMocker() as http:
-        http.get(RequestBuilder.cloud_v1("search/user").with_params(cql="type=user", limit=200).build(), offset_page([user]))
+        http.get(RequestBuilder.cloud_v1("search/user").with_params(cql="type=user", limit=250).build(), offset_page([user]))
         output = read_stream("users", config)
     record = output.records[0].record.data
     assert record["id"] == "a1" and record.get("email") is None and record["displayName"] == "Ann"

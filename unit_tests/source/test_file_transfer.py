@@ -12,7 +12,7 @@ from .builders.requests import RequestBuilder
 from .builders.responses import cloud_search_page, v1_attachment
 from .reading import read_stream, record_ids
 
-EXPAND = "space,version,container"
+EXPAND = "space,version,container,extensions,history"
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/abs/path", "a\x00b\x07c", "..", "", "x" * 500, "ü" * 300])
