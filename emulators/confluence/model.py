@@ -123,6 +123,10 @@ class Comment:
     def last_modified_at(self) -> datetime:
         return self.versions[-1].created_at
 
+    @property
+    def created_at(self) -> datetime:
+        return self.versions[0].created_at
+
 
 @dataclass(slots=True)
 class Attachment:
@@ -145,6 +149,10 @@ class Attachment:
     @property
     def last_modified_at(self) -> datetime:
         return self.versions[-1].created_at
+
+    @property
+    def created_at(self) -> datetime:
+        return self.versions[0].created_at
 
 
 @dataclass(slots=True)

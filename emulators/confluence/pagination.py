@@ -13,12 +13,12 @@ DC (§11): like v1 but `limit` is silently capped lower, and with the `wrong_sta
 from __future__ import annotations
 
 import base64
-import bisect
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from .errors import ApiError
+from .queries import SortedIds
 
 
 @dataclass(frozen=True)
@@ -64,32 +64,6 @@ def _site_path(ctx) -> str:
 
 def _query_without(ctx, *names: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in ctx.query.multi_items() if k not in names]
-
-
-class SortedIds:
-    """Ids in ascending sort-key order; keys are unique tuples (primary..., numeric id)."""
-
-    def __init__(self, keyed: list[tuple[tuple, str]]):
-        keyed.sort(key=lambda pair: pair[0])
-        self.keys = [key for key, _ in keyed]
-        self.ids = [item_id for _, item_id in keyed]
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def window(self, after_key: tuple | None, limit: int, descending: bool):
-        """(ids, last key, has_more) of the page after `after_key` in the requested direction."""
-        if not descending:
-            start = 0 if after_key is None else bisect.bisect_right(self.keys, after_key)
-            end = min(start + limit, len(self.ids))
-            if end <= start:
-                return [], None, False
-            return self.ids[start:end], self.keys[end - 1], end < len(self.ids)
-        end = len(self.ids) if after_key is None else bisect.bisect_left(self.keys, after_key)
-        start = max(0, end - limit)
-        if end <= start:
-            return [], None, False
-        return self.ids[start:end][::-1], self.keys[start], start > 0
 
 
 class V2CursorPolicy:
