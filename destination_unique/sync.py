@@ -1,0 +1,279 @@
+"""One sync cycle over the spooled input (protocol §4.1): diff and guard every space, then change Unique.
+
+Which records are diffed (the "tracked set") depends on the catalog, so that an incremental sync can
+never delete what it merely did not re-read:
+
+* `content_index` configured → diff on it (every page, blog post and attachment id, no bodies);
+  bodies come from whichever pages/blog_posts/attachments records arrived. A key the diff calls
+  new/updated whose body did not arrive is reported, never deleted.
+* no `content_index`, and every configured content stream is full_refresh → diff on those records.
+* otherwise (incremental without an index) → upsert what arrived; no diff, no deletion, no orphans.
+
+All diffs and guards run before the first change, so a guard in one space leaves every space as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from destination_unique.client import UniqueApiError, UniqueClient
+from destination_unique.guards import evaluate_guards
+from destination_unique.ingestion import FAILED, SKIPPED, SUCCEEDED, Ingester, Outcomes, WorkItem, run_pool
+from destination_unique.mapping import (
+    ATTACHMENT_STREAM, CONTENT_INDEX_STREAM, PAGE_STREAMS, SpaceRef, attachment_document, attachment_rejection,
+    diff_entry, item_kind, page_body, page_document, relative_key,
+)
+from destination_unique.root_scope import RootScope, SyncAborted
+from destination_unique.settings import Settings
+from destination_unique.spool import Spool
+from destination_unique.summary import SyncSummary
+
+logger = logging.getLogger("airbyte")
+CONTENT_STREAMS = (*PAGE_STREAMS, ATTACHMENT_STREAM)
+MODE_CONTENT_INDEX, MODE_FULL_REFRESH, MODE_UPSERT_ONLY = "content_index", "full_refresh", "upsert_only"
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    mode: str
+    diff_streams: tuple[str, ...]
+
+    @classmethod
+    def from_catalog(cls, sync_modes: dict[str, str]) -> "SyncPlan":
+        """`sync_modes`: configured stream name → 'full_refresh' | 'incremental'."""
+        if CONTENT_INDEX_STREAM in sync_modes:
+            return cls(MODE_CONTENT_INDEX, (CONTENT_INDEX_STREAM,))
+        content = [name for name in CONTENT_STREAMS if name in sync_modes]
+        if content and all(sync_modes[name] == "full_refresh" for name in content):
+            return cls(MODE_FULL_REFRESH, tuple(content))
+        return cls(MODE_UPSERT_ONLY, ())
+
+
+@dataclass
+class SpaceDiff:
+    space: SpaceRef
+    submitted: dict[str, dict] = field(default_factory=dict)  # relative key → diff entry
+    work: set[str] = field(default_factory=set)
+    moved: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+class ContentSync:
+    def __init__(self, client: UniqueClient, settings: Settings, root: RootScope, spool: Spool, plan: SyncPlan,
+                 summary: SyncSummary):
+        self._client, self._settings, self._root = client, settings, root
+        self._spool, self._plan, self._summary = spool, plan, summary
+        self._tenant = settings.tenant_name
+        self.outcomes = Outcomes()
+        self._delivered: set[tuple[str, str]] = set()  # (spaceKey, relative key) whose content arrived
+
+    def run(self) -> None:
+        self._root.prepare()
+        if self._plan.mode == MODE_UPSERT_ONLY:
+            spaces = self._spool.spaces(CONTENT_STREAMS)
+            diffs = {space.space_key: SpaceDiff(space) for space in spaces}
+        else:
+            diffs = self._diff_all_spaces()
+        self._root.ensure_space_scopes([d.space for d in diffs.values() if d.work or self._plan.mode == MODE_UPSERT_ONLY])
+        self._ingest(diffs, PAGE_STREAMS, "pages")
+        if self._settings.attachments_enabled:
+            self._ingest(diffs, (ATTACHMENT_STREAM,), "attachments")
+        self._report_missing_content(diffs)
+        if self._plan.mode != MODE_UPSERT_ONLY:
+            self._update_moved_urls(diffs)
+            self._delete(diffs)
+            self._remove_orphans({d.space.space_key for d in diffs.values()})
+        self._tally()
+
+    def _tally(self) -> None:
+        counts = self.outcomes.counts
+        self._summary.succeeded, self._summary.failed, self._summary.skipped = counts[SUCCEEDED], counts[FAILED], counts[SKIPPED]
+        self._summary.total = sum(counts.values())
+        for space_key, per_space in self.outcomes.per_space.items():
+            stats = self._summary.space(space_key)
+            stats.ingested, stats.failed, stats.skipped = per_space[SUCCEEDED], per_space[FAILED], per_space[SKIPPED]
+
+    # ── diff and guards ──────────────────────────────────────────────
+    def _diff_all_spaces(self) -> dict[str, SpaceDiff]:
+        spaces = self._spool.spaces(self._plan.diff_streams)
+        page_capacity = self._settings.max_items_to_scan
+        attachment_capacity = None if page_capacity is None else page_capacity - min(
+            page_capacity, sum(self._count_entries(space, "page") for space in spaces))
+        diffs: dict[str, SpaceDiff] = {}
+        aborts = []
+        for space in spaces:
+            space_diff = SpaceDiff(space)
+            for kind in ("page", "attachment"):
+                for entry in self._tracked_entries(space, kind):
+                    capacity = page_capacity if kind == "page" else attachment_capacity
+                    if capacity is not None and entry["key"] not in space_diff.submitted:
+                        if capacity <= 0:
+                            continue
+                        if kind == "page":
+                            page_capacity -= 1
+                        else:
+                            attachment_capacity -= 1
+                    space_diff.submitted[entry["key"]] = entry
+            decision = self._diff_space(space_diff)
+            self._summary.guards.append(decision.as_dict())
+            diffs[space.space_key] = space_diff
+            if decision.action == "abort":
+                aborts.append(decision)
+            elif decision.action == "warn":
+                logger.warning(f"Space {space.space_key}: {decision.guard}: {decision.reason}; proceeding.")
+        if aborts:
+            first = aborts[0]
+            raise SyncAborted("accidental full deletion detected",
+                              f"{first.guard} fired for space {first.space_key}: {first.reason}. Nothing was changed. "
+                              "To remove a tenant's content on purpose set tenant_status to 'deleted'.")
+        return diffs
+
+    def _diff_space(self, space_diff: SpaceDiff):
+        space = space_diff.space
+        partial = space.partial_key(self._tenant)
+        result = self._client.file_diff(partial, self._settings.source_kind, self._settings.confluence_base_url,
+                                        list(space_diff.submitted.values()))
+        submitted = space_diff.submitted
+        space_diff.work = {key for key in result["newFiles"] + result["updatedFiles"] if key in submitted}
+        space_diff.moved = [key for key in result["movedFiles"] if key in submitted and key not in space_diff.work]
+        space_diff.deleted = list(result["deletedFiles"])
+        stats = self._summary.space(space.space_key)
+        stats.submitted, stats.new, stats.updated = len(submitted), len(result["newFiles"]), len(result["updatedFiles"])
+        stats.moved, stats.deleted = len(result["movedFiles"]), len(result["deletedFiles"])
+        return evaluate_guards(space.space_key, submitted.keys(), result["newFiles"], result["deletedFiles"],
+                               lambda: self._client.count_with_prefix(partial))
+
+    def _tracked_entries(self, space: SpaceRef, kind: str) -> Iterator[dict]:
+        if self._plan.mode == MODE_CONTENT_INDEX:
+            rejected = self._rejected_attachments(space) if kind == "attachment" else set()
+            for spooled in self._spool.records(CONTENT_INDEX_STREAM, space):
+                if item_kind(CONTENT_INDEX_STREAM, spooled.data) != kind:
+                    continue
+                if kind == "attachment" and not self._settings.attachments_enabled:
+                    continue
+                entry = diff_entry(kind, spooled.data)
+                if entry["key"] not in rejected:
+                    yield entry
+            return
+        streams = PAGE_STREAMS if kind == "page" else (ATTACHMENT_STREAM,)
+        for stream in (s for s in streams if s in self._plan.diff_streams):
+            for spooled in self._spool.records(stream, space):
+                if kind == "attachment" and attachment_rejection(spooled.data, self._settings):
+                    continue
+                yield diff_entry(kind, spooled.data)
+
+    def _count_entries(self, space: SpaceRef, kind: str) -> int:
+        return sum(1 for _ in self._tracked_entries(space, kind))
+
+    def _rejected_attachments(self, space: SpaceRef) -> set[str]:
+        return {relative_key("attachment", spooled.data) for spooled in self._spool.records(ATTACHMENT_STREAM, space)
+                if attachment_rejection(spooled.data, self._settings)}
+
+    # ── ingestion ────────────────────────────────────────────────────
+    def _ingest(self, diffs: dict[str, SpaceDiff], streams: tuple[str, ...], phase: str) -> None:
+        ingester = Ingester(self._client, self._settings)
+        run_pool(ingester, self._work_items(diffs, streams), self._root.space_scope_ids,
+                 self._settings.concurrency, self.outcomes, phase)
+
+    def _work_items(self, diffs: dict[str, SpaceDiff], streams: tuple[str, ...]) -> Iterator[WorkItem]:
+        delivered = self._delivered
+        is_upsert_only = self._plan.mode == MODE_UPSERT_ONLY
+        for space_diff in diffs.values():
+            space = space_diff.space
+            for stream in streams:
+                for spooled in self._spool.records(stream, space):
+                    kind = item_kind(stream, spooled.data)
+                    key = relative_key(kind, spooled.data)
+                    if (space.space_key, key) in delivered or not (is_upsert_only or key in space_diff.work):
+                        continue
+                    if kind == "attachment" and attachment_rejection(spooled.data, self._settings):
+                        continue
+                    delivered.add((space.space_key, key))
+                    yield self._work_item(stream, kind, space, key, spooled)
+
+    def _work_item(self, stream: str, kind: str, space: SpaceRef, key: str, spooled) -> WorkItem:
+        if kind == "page":
+            return WorkItem(stream, space.space_key, key, page_document(spooled.data, self._tenant, self._settings),
+                            body=page_body(spooled.data).encode("utf-8"))
+        document = attachment_document(spooled.data, self._tenant, self._settings,
+                                       space_name=self._spool.space_names.get(space.space_key, ""))
+        return WorkItem(stream, space.space_key, key, document, staged_path=spooled.staged_path)
+
+    def _report_missing_content(self, diffs: dict[str, SpaceDiff]) -> None:
+        delivered = self._delivered
+        for space_diff in diffs.values():
+            missing = sorted(key for key in space_diff.work if (space_diff.space.space_key, key) not in delivered)
+            if missing:
+                self._summary.space(space_diff.space.space_key).missing_content = missing
+                logger.warning(f"Space {space_diff.space.space_key}: the diff offers {len(missing)} new/updated items "
+                               f"whose content did not arrive in this sync (e.g. {missing[:5]}); they are reported, "
+                               "not deleted, and offered again next sync.")
+
+    # ── moves, deletions, orphans ────────────────────────────────────
+    def _update_moved_urls(self, diffs: dict[str, SpaceDiff]) -> None:
+        for space_diff in diffs.values():
+            if not space_diff.moved:
+                continue
+            partial = space_diff.space.partial_key(self._tenant)
+            ids = self._client.content_ids_for_keys([partial + key for key in space_diff.moved])
+            stats = self._summary.space(space_diff.space.space_key)
+            for key in space_diff.moved:
+                content_id = ids.get(partial + key)
+                if not content_id:
+                    continue
+                try:
+                    self._client.update_content_url(content_id, space_diff.submitted[key]["url"])
+                    stats.moved_url_updates += 1
+                except UniqueApiError as error:
+                    logger.error(f"Updating the url of {partial + key} failed: {error}")
+
+    def _delete(self, diffs: dict[str, SpaceDiff]) -> None:
+        for space_diff in diffs.values():
+            if not space_diff.deleted:
+                continue
+            partial = space_diff.space.partial_key(self._tenant)
+            stats = self._summary.space(space_diff.space.space_key)
+            try:
+                ids = self._client.content_ids_for_keys([partial + key for key in space_diff.deleted])
+            except UniqueApiError as error:
+                logger.error(f"Space {space_diff.space.space_key}: resolving deleted keys failed: {error}")
+                stats.delete_failures += len(space_diff.deleted)
+                continue
+            if not ids:
+                logger.warning(f"Space {space_diff.space.space_key}: none of the {len(space_diff.deleted)} deleted keys "
+                               "is stored any more; nothing deleted.")
+                continue
+            deleted, failed = self._client.delete_contents(list(ids.values()))
+            stats.delete_failures += failed
+            logger.info(f"Space {space_diff.space.space_key}: deleted {deleted} items, {failed} failed.")
+
+    def _remove_orphans(self, discovered_keys: set[str]) -> None:
+        if not discovered_keys:
+            logger.warning("Discovery found no space at all; orphaned space cleanup is skipped (protects against outages).")
+            return
+        for child, parsed in self._root.space_children():
+            if parsed is None:
+                logger.warning(f"Child scope {child['id']} ({child.get('name')}) has no parseable externalId; left alone.")
+                continue
+            if parsed.space_key in discovered_keys:
+                continue
+            try:
+                self._delete_prefix(parsed.partial_key(self._tenant))
+                failed = self._client.delete_folder(child["id"], recursive=False)
+                if failed:
+                    raise UniqueApiError("deleteFolder", failed[0].get("failReason") or "failed")
+                self._summary.orphans_removed.append(parsed.space_key)
+            except UniqueApiError as error:
+                logger.error(f"Removing orphaned space {parsed.space_key} failed: {error}")
+                self._summary.orphan_failures.append(parsed.space_key)
+
+    def _delete_prefix(self, prefix: str) -> None:
+        while True:
+            ids = self._client.first_ids_with_prefix(prefix)
+            if not ids:
+                return
+            deleted, failed = self._client.delete_contents(ids)
+            if deleted == 0:
+                raise UniqueApiError("contentDeleteByContentIds", f"{failed} items under {prefix} could not be deleted")
