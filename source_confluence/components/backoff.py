@@ -7,6 +7,7 @@
 Every wait is capped by `max_backoff_seconds` (default 60; tests set 0, so nothing really sleeps).
 """
 import datetime
+import math
 import random
 from dataclasses import InitVar, dataclass
 from email.utils import parsedate_to_datetime
@@ -27,7 +28,9 @@ def header_wait_seconds(headers: Mapping[str, str]) -> Optional[float]:
     retry_after = (headers.get("Retry-After") or "").strip()
     if retry_after:
         try:
-            return max(float(retry_after), 0.0)
+            seconds = float(retry_after)
+            # `nan` would pass max()/min() unchanged and make time.sleep raise mid-sync.
+            return max(seconds, 0.0) if math.isfinite(seconds) or seconds > 0 else None
         except ValueError:
             try:
                 return max(_seconds_until(parsedate_to_datetime(retry_after)), 0.0)
