@@ -108,8 +108,6 @@ def confluence_cql(content_types: str, config: Mapping[str, Any], stream_interva
         scope = label_scope_clause(config)
         if scope:
             clauses.append(scope)
-    if config.get("include_archived"):
-        clauses.append('status IN ("current", "archived")')
     since = since_clause(date_field, stream_interval, config)
     if since:
         clauses.append(since)
