@@ -100,13 +100,13 @@ class _Builder:
                           f"{first.lower()}.{last.lower()}{i}@example.com", False))
         for n, (name, username, email, is_admin) in enumerate(fixed):
             bits = self.rng.getrandbits(128)
-            hidden_email = n >= 2 and self.rng.random() < 0.2
+            hidden_email = n % 5 == 2                      # ~20% hide their e-mail
             user = User(account_id=f"557058:{uuid.UUID(int=bits, version=4)}", username=username,
                         user_key=f"{bits:032x}", display_name=name,
                         email="" if hidden_email else email,
-                        account_type="app" if n >= 2 and self.rng.random() < 0.05 else "atlassian",
-                        account_status="inactive" if n >= 2 and self.rng.random() < 0.05 else "active",
-                        time_zone=None if n >= 2 and self.rng.random() < 0.15 else
+                        account_type="app" if n % 20 == 11 else "atlassian",
+                        account_status="inactive" if n % 20 == 9 else "active",
+                        time_zone=None if n % 7 == 3 else
                         self.rng.choice(("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC")),
                         has_profile_picture=self.rng.random() < 0.7, is_admin=is_admin)
             self.inst.add_user(user)
@@ -258,10 +258,11 @@ class _Builder:
         for fanout, page in zip(self.p.fanouts, self.chain[1:]):
             targets.extend([page] * fanout)
         counters: dict[str, int] = {}
-        for container in targets:
-            media_type, extension, max_size = self.rng.choice(MEDIA_TYPES)
+        for index, container in enumerate(targets):   # every media type and zero-byte files guaranteed
+            media_type, extension, max_size = MEDIA_TYPES[index] if index < len(MEDIA_TYPES) \
+                else self.rng.choice(MEDIA_TYPES)
             n = counters[container.id] = counters.get(container.id, 0) + 1
-            size = 0 if self.rng.random() < 0.04 else self.rng.randint(1, max_size)
+            size = 0 if index % 25 == 3 else self.rng.randint(1, max_size)
             self._attachment(container, f"{self.rng.choice(bodies.WORDS)}-{n}.{extension}", media_type, size)
         if big_attachment_mb:
             self._attachment(self.chain[0], "big-file.bin", "application/octet-stream",
@@ -282,7 +283,7 @@ class _Builder:
             for _ in range(int(self.rng.random() ** 2 * 4)):
                 prefix = self.rng.choices(("global", "my", "team"), (80, 10, 10))[0]
                 inst.attach_label(page.id, inst.label(self.rng.choice(LABELS), prefix))
-            if page.type == "page" and self.rng.random() < 0.05:
+            if page.type == "page" and (self.rng.random() < 0.05 or page is self.chain[3]):
                 inst.attach_label(page.id, inst.label("ai-ingest"))
         inst.attach_label(self.chain[0].id, inst.label("ai-ingest-all"))     # the deep chain root
         inst.attach_label(self.pages[-1].id, inst.label("ai-ingest-all"))
