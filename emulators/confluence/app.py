@@ -14,7 +14,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
@@ -115,13 +115,17 @@ class Emulator:
                 return early
             rule = None
         try:
+            body = await request.body()
+        except ClientDisconnect:          # the client gave up (e.g. its timeout during a `slow` fault)
+            return Response(status_code=499)
+        try:
             user = None if route.api in ("control",) or route.template in auth.PUBLIC_TEMPLATES \
                 else auth.authenticate(self, request, route, via_gateway)
             ctx = RequestContext(
                 instance=self.instance, user=user, route=route, path_params=params,
                 query=request.query_params, site_base=_origin(request),
                 wiki_base=_origin(request) + ("/wiki" if self.options.mode == "cloud" else self.options.context_path),
-                mode=self.options.mode, path=request.url.path, body=await request.body(),
+                mode=self.options.mode, path=request.url.path, body=body,
                 headers=request.headers, faults=self.faults,
                 user_timezone=self.options.user_timezone, via_gateway=via_gateway,
                 extras={"emulator": self})
