@@ -103,6 +103,7 @@ def _rate_limit_headers(rule: FaultRule) -> dict[str, str]:
         headers["Retry-After"] = rule.retry_after
     if rule.status == 429:
         seconds = int(rule.retry_after) if (rule.retry_after or "").isdigit() else 60
+        seconds = min(seconds, 10 ** 8)  # an absurd Retry-After (a test case) must not overflow the reset date
         reset_at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
         headers.update({"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "0",
                         "X-RateLimit-Reset": reset_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
