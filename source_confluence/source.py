@@ -8,7 +8,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .components import cql  # noqa: F401  registers the CQL macros used by the manifest
-from .components import site_resolution
+from .components import progress, site_resolution
 from .components.file_transfer import StreamingFileUploader
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
@@ -21,6 +21,7 @@ class SourceConfluence(YamlDeclarativeSource):
                  state: Optional[List[AirbyteStateMessage]], **kwargs: Any) -> None:
         super().__init__(catalog=catalog, config=config, state=state, path_to_yaml="manifest.yaml", **kwargs)
         self._install_streaming_file_uploader()
+        progress.install_request_counting(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
         if self._config and self._needs_cloud_id():
             self._config["__cloud_id"] = site_resolution.cloud_id(
                 self._declared_requester("tenant_info_requester"), self._config.get("__site_origin", ""))
@@ -36,7 +37,7 @@ class SourceConfluence(YamlDeclarativeSource):
             self._config["__ingest_all_roots"] = site_resolution.ingest_all_roots(
                 self._declared_requester("ingest_all_roots_requester"), self._config["ingest_all_label"],
                 int(self._config.get("page_size") or 250), is_datacenter(self._config))
-        yield from super().read(logger, config, catalog, state)
+        yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
 
     def _needs_cloud_id(self) -> bool:
         credentials = self._config.get("credentials") or {}
