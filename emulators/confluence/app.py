@@ -54,6 +54,7 @@ def collect_routes() -> list[Route]:
     from . import control
     from .routes import downloads, v2
     return [*v2.ROUTES, *downloads.ROUTES, *_optional_routes("v1"), *_optional_routes("dc"),
+            *_optional_routes("space_permissions"),  # opt-in streams (issue #7)
             *auth.ROUTES, *control.ROUTES]
 
 
