@@ -3,7 +3,7 @@
 from destination_builders import (
     ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, index_entry, stage_file,
 )
-from destination_run import stored, write
+from integration_tests.destination.destination_run import stored, write
 
 from destination_unique.settings import parse_settings
 from destination_unique.sync_lock import sync_lock

@@ -3,7 +3,7 @@
 from destination_builders import (
     CLOUD_ID, ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, index_entry, stage_file,
 )
-from destination_run import stored, write
+from integration_tests.destination.destination_run import stored, write
 
 ENG, OPS = a_space("100", "ENG"), a_space("200", "OPS")
 PAGES_FULL = catalog(pages="full_refresh", attachments="full_refresh")

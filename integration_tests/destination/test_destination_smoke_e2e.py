@@ -1,5 +1,5 @@
 from destination_builders import ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, stage_file
-from destination_run import stored, write
+from integration_tests.destination.destination_run import stored, write
 
 
 def test_given_a_fresh_root_when_writing_pages_and_an_attachment_then_all_are_stored_under_space_keys(unique, tmp_path):

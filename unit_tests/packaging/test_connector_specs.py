@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from airbyte_cdk.models import ConnectorSpecificationSerializer
 from airbyte_cdk.test.standard_tests._spec_lint import assert_spec_is_valid, find_secret_marking_errors
-from connector_files import destination_spec, source_spec
+from unit_tests.packaging.connector_files import destination_spec, source_spec
 
 SPECS = {"source-confluence": source_spec, "destination-unique": destination_spec}
 SOURCE_AUTH_TYPES = {"api_token", "scoped_token", "oauth2", "dc_pat", "dc_basic"}  # contracts.md §2

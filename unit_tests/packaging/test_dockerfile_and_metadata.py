@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 from airbyte_cdk.models.connector_metadata import ConnectorLanguage, MetadataFile
-from connector_files import (
+from unit_tests.packaging.connector_files import (
     METADATA_FILES,
     console_scripts,
     dockerfile_stages,
