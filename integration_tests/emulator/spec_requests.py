@@ -116,17 +116,31 @@ def picks_from_truth(truth: dict, usernames: list[str] | None = None) -> Picks:
         return sum(1 for row in table.values() if row.get(key) == wanted
                    and all(row.get(k) == v for k, v in match.items()))
 
-    def container(kind_table):
-        return lambda cid: (count(comments, "containerId", cid, location="footer", parentCommentId=None) > 0,
-                            count(comments, "containerId", cid, location="inline", parentCommentId=None) > 0,
-                            count(attachments, "containerId", cid) > 0, len(kind_table[cid]["labels"]) > 0,
-                            children.get(cid, 0) > 0, kind_table[cid].get("parentId") is not None,
-                            not kind_table[cid]["bodyEmpty"], kind_table[cid]["version"] > 1)
+    def roots(cid, location):
+        return count(comments, "containerId", cid, location=location, parentCommentId=None)
 
     pages, blogs = truth["pages"], truth["blog_posts"]
     current_pages = [p for p, row in pages.items() if row["status"] == "current"]
-    page_id = _most(current_pages, container(pages))
-    blogpost_id = _most(blogs, container(blogs)) if blogs else ""
+    # The best container per sub-resource, so that e.g. /blogposts/{id}/labels is asked about a
+    # blog post that has labels; "any" is the richest overall (for the object itself).
+    sub_scores = {
+        "footer-comments": lambda table, cid: roots(cid, "footer"),
+        "inline-comments": lambda table, cid: roots(cid, "inline"),
+        "comments": lambda table, cid: (roots(cid, "footer") > 0 and roots(cid, "inline") > 0, roots(cid, "inline")),
+        "attachments": lambda table, cid: count(attachments, "containerId", cid),
+        "labels": lambda table, cid: len(table[cid]["labels"]),
+        "versions": lambda table, cid: table[cid]["version"],
+        "children": lambda table, cid: children.get(cid, 0),
+        "ancestors": lambda table, cid: (table[cid].get("parentType") == "page", table[cid].get("parentId") is not None),
+        "any": lambda table, cid: (roots(cid, "footer") > 0, roots(cid, "inline") > 0,
+                                   count(attachments, "containerId", cid) > 0, len(table[cid]["labels"]) > 0,
+                                   children.get(cid, 0) > 0, not table[cid]["bodyEmpty"], table[cid]["version"]),
+    }
+    containers = {}
+    for kind, table, candidates in (("page", pages, current_pages), ("blogpost", blogs, list(blogs))):
+        for sub, score in sub_scores.items():
+            containers[f"{kind}:{sub}"] = _most(candidates, lambda cid: score(table, cid)) if candidates else ""
+    page_id, blogpost_id = containers["page:any"], containers["blogpost:any"]
     space_id = _most(truth["spaces"], lambda s: sum(1 for p in pages.values() if p["spaceId"] == s))
     label_names = {f"{row['prefix']}:{row['name']}": lid for lid, row in truth["labels"].items()}
     page_label = _most(label_names, lambda n: sum(n in p["labels"] for p in pages.values()))
@@ -141,9 +155,7 @@ def picks_from_truth(truth: dict, usernames: list[str] | None = None) -> Picks:
     values = {
         "page_id": page_id, "blogpost_id": blogpost_id, "space_id": space_id,
         "space_key": truth["spaces"][space_id]["key"],
-        "page_with_children": _most(current_pages, lambda p: children.get(p, 0)),
-        "page_with_parent": _most(current_pages, lambda p: (pages[p]["parentId"] is not None,
-                                                            pages[p]["parentType"] == "page")),
+        **containers,
         "attachment_id": attachment_id, "attachment_container": attachments[attachment_id]["containerId"],
         "footer_comment_id": _most(footer, lambda c: replies.get(c, 0)),
         "inline_comment_id": _most(inline, lambda c: replies.get(c, 0)),
@@ -169,13 +181,19 @@ PATH_VALUES = {
     ("content", "id"): "page_id", ("space", "spaceKey"): "space_key", ("group", "groupId"): "group_id",
     ("group", "groupName"): "group_name", ("attachment", "attachment_id"): "attachment_id",
 }
-# Sub-resources that need a better-suited container than the default page.
+# Sub-resources that need a better-suited object than the default one: (template regex, placeholder,
+# pick name); "\\1"-style groups are expanded from the match.
+V1_SUBS = {"child/comment": "comments", "child/attachment": "attachments", "child/{type}": "children",
+           "label": "labels", "history": "versions"}
 PATH_OVERRIDES = [
-    (r".*/pages/\{id\}/(children|direct-children|descendants)", "id", "page_with_children"),
-    (r".*/pages/\{id\}/ancestors", "id", "page_with_parent"),
-    (r".*/content/\{id\}/child/\{type\}", "id", "page_with_children"),
+    (r"/wiki/api/v2/(page|blogpost)s/\{id\}/(footer-comments|inline-comments|attachments|labels|versions|ancestors)",
+     "id", r"\1:\2"),
+    (r"/wiki/api/v2/pages/\{id\}/(children|direct-children|descendants)", "id", "page:children"),
+    *[(r".*/rest/api/content/\{id\}/" + re.escape(sub), "id", f"page:{pick}") for sub, pick in V1_SUBS.items()],
     (r".*/content/\{id\}/child/attachment/\{attachment_id\}/download", "id", "attachment_container"),
     (r"/wiki/api/v2/labels/\{id\}/blogposts", "id", "blog_label_id"),
+    (r"/wiki/api/v2/labels/\{id\}/attachments", "id", "attachment_label_id"),
+    (r"/wiki/api/v2/attachments/\{id\}/labels", "id", "labelled_attachment_id"),
     (r"/wiki/api/v2/labels/\{id\}.*", "id", "page_label_id"),
 ]
 
@@ -195,8 +213,8 @@ def _fill_path(template: str, picks: Picks) -> str:
         if name == "type":
             return "page"
         segment = template[:match.start()].rstrip("/").rsplit("/", 1)[-1]
-        key = next((key for pattern, placeholder, key in PATH_OVERRIDES
-                    if placeholder == name and re.fullmatch(pattern, template)), None) \
+        key = next((found.expand(key) for pattern, placeholder, key in PATH_OVERRIDES
+                    if placeholder == name and (found := re.fullmatch(pattern, template))), None) \
             or PATH_VALUES[(segment, name)]
         if not picks.values.get(key):
             raise LookupError(f"the truth has no object for {{{name}}} in {template} ({key})")
