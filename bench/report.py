@@ -39,6 +39,7 @@ def machine_info() -> dict:
         "ram_gb": round(psutil.virtual_memory().total / 1024**3, 1),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 
@@ -46,8 +47,14 @@ def git_info() -> dict:
     return {"commit": _git("rev-parse", "HEAD"), "dirty": bool(_git("status", "--porcelain", "--untracked-files=no"))}
 
 
+def _cell(value: object, max_chars: int = 400) -> str:
+    text = " ".join(str(value).split())  # a table cell is one line
+    text = text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+    return text.replace("|", "\\|")
+
+
 def _row(cells: list[object]) -> str:
-    return "| " + " | ".join(str(c) for c in cells) + " |"
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
 def _figures(result: dict) -> str:
@@ -88,7 +95,8 @@ def render_markdown(document: dict) -> str:
         f"# Benchmark results — {document['started_at']}", "",
         f"Commit `{git['commit'][:12]}`{' (uncommitted changes)' if git['dirty'] else ''}; "
         f"{machine['cpu_model']}, {machine['usable_cores']} usable of {machine['logical_cores']} cores, "
-        f"{machine['ram_gb']} GB RAM, Python {machine['python']}, {machine['platform']}. "
+        f"{machine['ram_gb']} GB RAM, Python {machine['python']}, {machine['platform']}; "
+        f"load average (1 min) {machine['load_average_1m']} at start, {document['load_average_1m_at_end']} at end. "
         f"Whole bench: {document['total_seconds']} s.", "",
         "## Targets", "",
         _row(["scenario", "target", "measured", "verdict"]), _row(["---"] * 4),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.only or SCENARIOS)
     started_at = dt.datetime.now(dt.timezone.utc)
     started = time.monotonic()
+    machine = machine_info()  # before the run: the load average says whether the machine was quiet
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     results = _run_source_scenarios(wanted, args, workdir)
     if "destination_throughput" in wanted:
@@ -94,11 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as error:
             results.append(_failed("destination_throughput", error))
 
+    load_at_end = round(os.getloadavg()[0], 2)
     document = {
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "total_seconds": round(time.monotonic() - started, 1),
         "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
-        "machine": machine_info(), "git": git_info(),
+        "machine": machine, "git": git_info(), "load_average_1m_at_end": load_at_end,
         "results": results, "targets": check_targets(results),
     }
     args.results_dir.mkdir(parents=True, exist_ok=True)
