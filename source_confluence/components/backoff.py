@@ -60,4 +60,6 @@ class RetryAfterBackoffStrategy(BackoffStrategy):
             wait = header_wait_seconds(response_or_exception.headers)
         if wait is None:
             wait = (2 ** max(attempt_count, 1)) * random.uniform(0.7, 1.3)
-        return min(wait, self._cap_seconds)
+        # Never 0: the CDK treats a falsy wait as "no advice" and falls back to its own 5 s-based
+        # exponential backoff (http_client.py), which is exactly the uncapped wait this class removes.
+        return max(min(wait, self._cap_seconds), 0.001)

@@ -99,7 +99,7 @@ class MeteredRetryAfterBackoffStrategy(RetryAfterBackoffStrategy):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
-        self._stream = str(parameters.get("name") or "unknown")
+        self._stream = str((parameters or {}).get("name") or "unknown")
 
     def backoff_time(self, response_or_exception: Optional[Union[requests.Response, requests.RequestException]],
                      attempt_count: int) -> Optional[float]:
