@@ -54,6 +54,8 @@ async def _graphql(emulator, request: Request, user_id: str, schema: GraphQLSche
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return _graphql_failure("request body must be JSON {query, variables?, operationName?}")
     variables, operation_name = body.get("variables") or {}, body.get("operationName")
+    if not isinstance(variables, dict) or not isinstance(operation_name, (str, type(None))):
+        return _graphql_failure("variables must be an object and operationName a string")
     try:
         document = parse(body["query"])
     except GraphQLError as syntax_error:
@@ -151,16 +153,18 @@ async def upload_blob(emulator, request: Request, user_id: None) -> Response:
     final_path = store.blob_path(blob_key)
     partial_path = final_path.with_name(final_path.name + f".{os.getpid()}.{id(request)}.part")
     size, is_too_large = 0, False
-    with open(partial_path, "wb") as blob_file:
-        async for chunk in request.stream():          # chunks, never the whole body in memory
-            size += len(chunk)
-            is_too_large = is_too_large or bool(limit and size > limit)
-            if not is_too_large:
-                blob_file.write(chunk)
-    if is_too_large:
-        partial_path.unlink(missing_ok=True)
-        return _json_error(413, f"blob of {size} bytes exceeds the limit of {limit} bytes")
-    os.replace(partial_path, final_path)
+    try:
+        with open(partial_path, "wb") as blob_file:
+            async for chunk in request.stream():          # chunks, never the whole body in memory
+                size += len(chunk)
+                is_too_large = is_too_large or bool(limit and size > limit)
+                if not is_too_large:
+                    blob_file.write(chunk)
+        if is_too_large:
+            return _json_error(413, f"blob of {size} bytes exceeds the limit of {limit} bytes")
+        os.replace(partial_path, final_path)             # a reader never sees half a blob
+    finally:
+        partial_path.unlink(missing_ok=True)             # too large, or the client went away mid-body
     store.update_content(row["id"], {"blob_size": size}, touch=False)
     emulator.stats.uploaded_bytes += size
     return Response(status_code=201)
