@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit_tests" / "destination"))
-
-from emulators.unique.testing import running_unique  # noqa: E402
+from emulators.unique.testing import running_unique
 
 
 @pytest.fixture

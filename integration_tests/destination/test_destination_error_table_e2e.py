@@ -1,6 +1,6 @@
 """One test per row of the seed's error-handling table (seeds/002), against the real Unique emulator."""
 
-from destination_builders import (
+from unit_tests.destination.destination_builders import (
     ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, index_entry, stage_file,
 )
 from integration_tests.destination.destination_run import stored, write

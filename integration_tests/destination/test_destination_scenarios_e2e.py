@@ -1,6 +1,6 @@
 """Behaviour beyond the error table: moves, orphans, tenant deletion, incremental deletion, concurrency."""
 
-from destination_builders import (
+from unit_tests.destination.destination_builders import (
     CLOUD_ID, ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, index_entry, stage_file,
 )
 from integration_tests.destination.destination_run import stored, write

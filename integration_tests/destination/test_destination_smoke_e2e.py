@@ -1,4 +1,4 @@
-from destination_builders import ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, stage_file
+from unit_tests.destination.destination_builders import ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, stage_file
 from integration_tests.destination.destination_run import stored, write
 
 

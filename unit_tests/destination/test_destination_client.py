@@ -5,7 +5,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 import requests_mock
-from destination_builders import ConfigBuilder
+from unit_tests.destination.destination_builders import ConfigBuilder
 
 from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.instance_identity import confluence_instance_id

@@ -1,7 +1,7 @@
 """mapping.py and guards.py: pure functions, pinned by example (protocol §4.5, §5)."""
 
 import pytest
-from destination_builders import ConfigBuilder, a_page, a_space, an_attachment
+from unit_tests.destination.destination_builders import ConfigBuilder, a_page, a_space, an_attachment
 
 from destination_unique.guards import FULL_DELETION, ZERO_SUBMISSION, evaluate_guards
 from destination_unique.mapping import (
