@@ -142,11 +142,10 @@ def _full_key_candidates(partial_key: str, relative_key: str) -> list[str]:
 
 
 def _stored_updated_at(row: dict, mode: str, previous_offer) -> str | None:
-    if mode == "content_row":
-        return row["updated_at"]
-    if mode == "last_submitted":
-        return previous_offer(row["key"]) or row["source_updated_at"] or row["updated_at"]
-    return row["source_updated_at"] or row["updated_at"]
+    """`""` (an attachment without a version time) is a remembered value, not a missing one."""
+    candidates = [row["updated_at"]] if mode == "content_row" else \
+        [previous_offer(row["key"]) if mode == "last_submitted" else None, row["source_updated_at"], row["updated_at"]]
+    return next((value for value in candidates if value is not None), None)
 
 
 def _is_updated(row: dict, submitted: SubmittedFile, assume: dict, previous_offer) -> bool:

@@ -47,6 +47,14 @@ def test_updated_rule_newer_versus_differs(uq, prefix):
     assert file_diff(uq, prefix, [("1", "https://wiki/" + prefix + "1", T0)])["updatedFiles"] == ["1"]
 
 
+def test_given_an_empty_updated_at_then_it_never_counts_as_updated(uq, prefix):
+    _sync(uq, prefix, [("1::att2", "https://wiki/" + prefix + "1::att2", "")])
+    assert file_diff(uq, prefix, [("1::att2", "https://wiki/" + prefix + "1::att2", "")])["updatedFiles"] == []
+    uq.set_assumptions(updated_rule="differs")
+    assert file_diff(uq, prefix, [("1::att2", "https://wiki/" + prefix + "1::att2", "")])["updatedFiles"] == []
+    assert file_diff(uq, prefix, [("1::att2", "https://wiki/" + prefix + "1::att2", T1)])["updatedFiles"] == ["1::att2"]
+
+
 def test_given_offered_timestamps_then_an_update_not_ingested_is_offered_again(uq, prefix):
     url = "https://wiki/" + prefix + "1"
     _sync(uq, prefix, [("1", url, T1)])

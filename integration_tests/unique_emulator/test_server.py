@@ -146,7 +146,7 @@ def test_given_latency_then_concurrent_requests_overlap(tmp_path):
             statuses = list(pool.map(health, range(8)))
         elapsed = time.monotonic() - started
         assert statuses == [200] * 8
-        assert 0.4 <= elapsed < 8 * 0.4 * 0.5        # serial would take 3.2 s; generous bound
+        assert 0.4 <= elapsed < 8 * 0.4 * 0.75       # serial would take 3.2 s; generous bound for a loaded CI
 
 
 def test_rate_limit_answers_429_with_retry_after(uq):
