@@ -36,7 +36,7 @@ def source_config(base_url: str, mode: str = "cloud", auth: str | None = None, *
         "user_timezone": "America/Los_Angeles",
         "start_date": "2000-01-01T00:00:00Z",
         "lookback_window": "PT10M",
-        "page_size": 5,
+        "page_size": 10,
         "num_workers": 2,
         "max_backoff_seconds": 0,
     }
