@@ -1,4 +1,4 @@
-"""One emulator per test module (each test isolates itself with its own key prefix / scopes);
+"""One emulator per xdist worker (each test isolates itself with its own key prefix / scopes);
 faults and assumptions are reset before every test. Tests needing their own process (restart,
 latency, CLI options) call running_unique themselves.
 """
@@ -14,7 +14,7 @@ from emulators.unique.testing import running_unique
 from .documents import CONTENT_UPSERT
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_unique(tmp_path_factory):
     with running_unique(tmp_path_factory.mktemp("unique")) as emulator:
         yield emulator

@@ -46,14 +46,15 @@ def test_bad_credentials_are_refused(uq):
     assert requests.post(f"{uq.base_url}/v2/content/file-diff", json={}, timeout=10).status_code == 401
 
 
-def test_tokens_expire_on_the_emulated_clock(tmp_path):
-    with running_unique(tmp_path, assumptions={"token_ttl_seconds": 60}) as uq:
-        token = _token(uq).json()["access_token"]
-        bearer = {"Authorization": f"Bearer {token}"}
-        health = {"query": "{ __typename }"}
-        assert requests.post(f"{uq.base_url}/graphql", headers=bearer, json=health, timeout=10).status_code == 200
-        uq.advance_clock(61)
-        assert requests.post(f"{uq.base_url}/graphql", headers=bearer, json=health, timeout=10).status_code == 401
+def test_tokens_expire_on_the_emulated_clock(uq):
+    uq.set_assumptions(token_ttl_seconds=60)
+    issued = _token(uq).json()
+    assert issued["expires_in"] == 60
+    bearer = {"Authorization": f"Bearer {issued['access_token']}"}
+    health = {"query": "{ __typename }"}
+    assert requests.post(f"{uq.base_url}/graphql", headers=bearer, json=health, timeout=10).status_code == 200
+    uq.advance_clock(61)
+    assert requests.post(f"{uq.base_url}/graphql", headers=bearer, json=health, timeout=10).status_code == 401
 
 
 def test_given_a_restart_with_the_same_database_then_nothing_is_lost(tmp_path):
