@@ -92,6 +92,10 @@ class Picks:
             return self.values[value[1:-1]]
         return value
 
+    def fill_template(self, template: str) -> str:
+        """Every "{pick}" in a path replaced by the picked id."""
+        return re.sub(r"\{([^}]+)\}", lambda found: self.values[found.group(1)], template)
+
 
 def _most(candidates, score):
     ranked = sorted(candidates)
@@ -142,6 +146,7 @@ def picks_from_truth(truth: dict, usernames: list[str] | None = None) -> Picks:
             containers[f"{kind}:{sub}"] = _most(candidates, lambda cid: score(table, cid)) if candidates else ""
     page_id, blogpost_id = containers["page:any"], containers["blogpost:any"]
     space_id = _most(truth["spaces"], lambda s: sum(1 for p in pages.values() if p["spaceId"] == s))
+    blog_space_id = _most(truth["spaces"], lambda s: sum(1 for b in blogs.values() if b["spaceId"] == s))
     label_names = {f"{row['prefix']}:{row['name']}": lid for lid, row in truth["labels"].items()}
     page_label = _most(label_names, lambda n: sum(n in p["labels"] for p in pages.values()))
     blog_label = _most(label_names, lambda n: sum(n in b["labels"] for b in blogs.values()))
@@ -153,7 +158,7 @@ def picks_from_truth(truth: dict, usernames: list[str] | None = None) -> Picks:
     account_ids = sorted(users, key=lambda a: (users[a]["emailHidden"], a))
     attachment_id = _most(attachments, lambda a: (attachments[a]["version"], attachments[a]["containerId"] == page_id))
     values = {
-        "page_id": page_id, "blogpost_id": blogpost_id, "space_id": space_id,
+        "page_id": page_id, "blogpost_id": blogpost_id, "space_id": space_id, "blog_space_id": blog_space_id,
         "space_key": truth["spaces"][space_id]["key"],
         **containers,
         "attachment_id": attachment_id, "attachment_container": attachments[attachment_id]["containerId"],
