@@ -12,7 +12,7 @@ from .components import progress, site_resolution
 from .components.file_transfer import StreamingFileUploader
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
-INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts"}
+INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts", "page_versions"}  # page_versions: its changed-pages CQL
 LABEL_SCOPED_STREAMS = {"pages", "pages_content"}
 
 
