@@ -68,6 +68,11 @@ TALLY = SyncTally()
 
 def _response_hook(stream: str) -> Callable[..., None]:
     def count(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        # A cached session (the CDK caches parent streams) dispatches the hook twice for a fresh
+        # response and once for a cache hit, which never reached the server: count each response once.
+        if getattr(response, "from_cache", False) or getattr(response, "_counted_by_progress", False):
+            return
+        response._counted_by_progress = True  # type: ignore[attr-defined]
         TALLY.count_response(stream, response.status_code)
     return count
 
