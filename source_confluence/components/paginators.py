@@ -56,9 +56,8 @@ class LinkedPagePagination(PaginationStrategy):
             token: Any = int(body.get("start") or 0) + len(results)
         else:
             token = (parse_qs(urlparse(next_link).query).get("cursor") or [None])[0]
-            if token is None:
-                return None
-        if last_page_token_value is not None and str(token) == str(last_page_token_value):
+        # A `next` without a cursor after the first page points back at the first page.
+        if str(token) == str(last_page_token_value):
             raise RepeatedPageToken(
                 message=f"Confluence returned the same page token twice ({response.request.url}); stopping this listing instead of looping.",
                 internal_message=f"repeated page token {token!r}",

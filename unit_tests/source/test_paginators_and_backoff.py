@@ -76,3 +76,9 @@ def test_given_no_header_then_exponential_with_jitter_below_cap():
     backoff = RetryAfterBackoffStrategy(config={"max_backoff_seconds": 1000}, parameters={})
     waits = [backoff.backoff_time(response({}, {}, 429), attempt) for attempt in (1, 2, 3)]
     assert 1.4 <= waits[0] <= 2.6 and 2.8 <= waits[1] <= 5.2 and 5.6 <= waits[2] <= 10.4
+
+
+def test_given_first_page_whose_next_link_has_no_cursor_then_it_is_a_repeat_not_an_end():
+    body = {"results": [{"id": "1"}], "_links": {"next": "/wiki/api/v2/pages?limit=250"}}
+    with pytest.raises(RepeatedPageToken):
+        strategy().next_page_token(response(body), 1, None, None)
