@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import psutil
 import requests
 
 VENV_BIN = Path(sys.executable).parent
@@ -35,6 +36,11 @@ class EmulatorClient:
         response = self._session.post(self.base_url + path, json=body, timeout=CONTROL_TIMEOUT_SECONDS)
         response.raise_for_status()
         return response.json() if response.content else None
+
+    def cpu_seconds(self) -> float:
+        """CPU the emulator process has used so far (user + system)."""
+        times = psutil.Process(self.process.pid).cpu_times()
+        return times.user + times.system
 
     def truth(self, user: str | None = None) -> dict:
         return self._get("/__emulator/truth", **({"user": user} if user else {}))

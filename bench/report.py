@@ -67,7 +67,8 @@ def _figures(result: dict) -> str:
                 f"per-stream catalog bound {result['catalog_bound']['total']}), "
                 f"wall {result['wall_seconds']} s (bound {result['bound_time_seconds']} s, "
                 f"startup {result['startup_seconds']} s), {result['records_total']} records, "
-                f"{result['records_per_second']} rec/s, CPU {result['cpu_seconds']} s, peak RSS {result['peak_rss_mb']} MB")
+                f"{result['records_per_second']} rec/s, CPU {result['cpu_seconds']} s (emulator {result['emulator_cpu_seconds']} s), "
+                f"peak RSS {result['peak_rss_mb']} MB")
     if name == "medium_incremental":
         return (f"{result['edited_pages']} pages edited: {result['requests_total']} requests "
                 f"(full {result['full_sync_requests']}, incremental bound {result['incremental_lower_bound']}), "
