@@ -150,8 +150,8 @@ KNOWN_SPEC_DEFECTS: tuple[SpecDefect, ...] = (
 SPEC_STATUS_ALIASES: dict[tuple[str, str, str, int], tuple[str, str]] = {
     (DC, "/rest/api/content/{id}/child/attachment", "get", 200): (
         "201", "spec-dc documents this GET (a read) with '201 Returns a JSON representation of a list of "
-               "attachment Content entities' and no 200; a read answers 200 (emulator, source and the other "
-               "DC child lists all use 200)"),
+               "attachment Content entities' and no 200, while the POST on the same path (which creates) "
+               "documents 200: the codes look swapped; every other DC child list documents 200 for GET"),
 }
 
 # The spec documents the operation without any body schema; validate against the nearest Atlassian
