@@ -10,8 +10,11 @@ Attachments — v1 CQL `type=attachment` (space and container come with it):
 """
 from dataclasses import InitVar, dataclass
 from typing import Any, Dict, Mapping, Optional
+from urllib.parse import urlsplit
 
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
 from .content_records import common_fields, storage_of
@@ -95,6 +98,18 @@ def staging_name(record: Mapping[str, Any]) -> str:
     return f"{safe_file_name(str(record.get('containerId') or 'none'))}/{safe_file_name(record['id'] + '-' + (record.get('title') or ''))}"
 
 
+def same_host_link(api_root: str, link: Optional[str], attachment_id: str) -> Optional[str]:
+    """The download URL, only if it is on the API's own host: our credentials go with the request."""
+    target = absolute(api_root, link)
+    if target and urlsplit(target)[:2] != urlsplit(api_root)[:2]:
+        raise AirbyteTracedException(
+            message=f"Attachment {attachment_id} has a download link on another host ({urlsplit(target).netloc}); "
+                    "refusing to send Confluence credentials there.",
+            internal_message=f"foreign download host {urlsplit(target).netloc!r}, api root {urlsplit(api_root).netloc!r}",
+            failure_type=FailureType.system_error)
+    return target
+
+
 @dataclass
 class AttachmentShaper(RecordTransformation):
     parameters: InitVar[Mapping[str, Any]] = None
@@ -125,7 +140,7 @@ class AttachmentShaper(RecordTransformation):
         }
         if (config.get("attachments") or {}).get("download_files"):
             # Fetched with our credentials: through the gateway when that is where the API lives.
-            shaped["__download_target"] = absolute(config["__api_root"], links.get("download"))
+            shaped["__download_target"] = same_host_link(config["__api_root"], links.get("download"), shaped["id"])
             shaped["__staging_name"] = staging_name(shaped)
         record.clear()
         record.update(shaped)
