@@ -13,7 +13,8 @@ from .components.file_transfer import StreamingFileUploader
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
 INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts", "page_versions"}  # page_versions: its changed-pages CQL
-LABEL_SCOPED_STREAMS = {"pages", "pages_content"}
+# Every stream whose listing follows the selected pages (components/partition_routers.py).
+LABEL_SCOPED_STREAMS = {"pages", "pages_content", "attachments", "comments", "content_index"}
 
 
 class SourceConfluence(YamlDeclarativeSource):
@@ -35,7 +36,7 @@ class SourceConfluence(YamlDeclarativeSource):
             self._config["__user_timezone"] = zone
         if selected & LABEL_SCOPED_STREAMS and self._config.get("ingest_all_label"):
             self._config["__ingest_all_roots"] = site_resolution.ingest_all_roots(
-                self._declared_requester("ingest_all_roots_requester"), self._config["ingest_all_label"],
+                self._declared_requester("content_search_requester"), self._config["ingest_all_label"],
                 int(self._config.get("page_size") or 250), is_datacenter(self._config))
         yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
 

@@ -12,6 +12,8 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .cql_listing import cql_results
+
 
 def _json(requester: Requester, **kwargs: Any) -> Mapping[str, Any]:
     response = requester.send_request(**kwargs)
@@ -41,27 +43,7 @@ def user_timezone(requester: Requester) -> Optional[str]:
 
 def ingest_all_roots(requester: Requester, label: str, page_size: int, is_datacenter: bool) -> List[str]:
     params = {"cql": f'label = "{label}" AND type != attachment', "expand": "ancestors", "limit": page_size}
-    ancestors_by_id: dict[str, set[str]] = {}
-    token: Optional[Any] = None
-    while True:
-        page_params = dict(params)
-        if token is not None:
-            page_params["start" if is_datacenter else "cursor"] = token
-        body = _json(requester, request_params=page_params)
-        results = body.get("results") or []
-        for content in results:
-            ancestors_by_id[str(content["id"])] = {str(a.get("id")) for a in content.get("ancestors") or []}
-        next_link = (body.get("_links") or {}).get("next")
-        if not results or not next_link:
-            break
-        if is_datacenter:
-            token = int(body.get("start") or 0) + len(results)
-        else:
-            from urllib.parse import parse_qs, urlparse
-
-            new_token = (parse_qs(urlparse(next_link).query).get("cursor") or [None])[0]
-            if new_token is None or new_token == token:
-                break
-            token = new_token
+    ancestors_by_id = {str(content["id"]): {str(a.get("id")) for a in content.get("ancestors") or []}
+                       for content in cql_results(requester, params, is_datacenter)}
     roots = set(ancestors_by_id)
     return sorted(root for root, ancestors in ancestors_by_id.items() if not ancestors & roots)

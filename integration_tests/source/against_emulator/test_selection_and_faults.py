@@ -83,3 +83,24 @@ def test_given_rate_limits_and_server_errors_then_the_sync_still_matches_truth(c
     found, truth = ids_by_stream(output), cloud_small.truth()
     assert sorted(found["pages"]) == sorted(i for i, p in truth["pages"].items() if p["status"] == "current")
     assert sorted(found["comments"]) == sorted(truth["comments"])
+
+
+@pytest.mark.parametrize("emulator", ["cloud_small", "dc_small"])
+def test_given_selected_pages_when_reading_children_then_only_theirs_in_container_batches(emulator, request):
+    """Children of a restricted page set: `container IN (…)` batches of 100, never a request per page."""
+    emu = request.getfixturevalue(emulator)
+    truth = emu.truth()
+    selected = labelled_selection(truth, "ai-ingest", "ai-ingest-all")
+    config = config_for(emu, ingest_label="ai-ingest", ingest_all_label="ai-ingest-all")
+    emu.reset_stats()
+    output = read_streams(config, ["attachments", "comments", "content_index"])
+    assert not output.errors
+    found = ids_by_stream(output)
+    attachments = {i for i, a in truth["attachments"].items() if a["containerId"] in selected}
+    comments = {i for i, c in truth["comments"].items() if c["containerId"] in selected}
+    blog_posts = {i for i, p in truth["blog_posts"].items() if p["status"] == "current"}
+    assert sorted(found["attachments"]) == sorted(attachments)
+    assert sorted(found["comments"]) == sorted(comments)
+    assert sorted(found["content_index"]) == sorted(selected | blog_posts | attachments)
+    searches = sum(n for route, n in emu.stats()["by_route"].items() if route.endswith("/content/search"))
+    assert searches <= 30, f"{searches} searches for {len(selected)} selected pages"
