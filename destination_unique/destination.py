@@ -27,6 +27,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.input_tracker import InputTracker
 from destination_unique.instance_identity import confluence_instance_id
+from destination_unique.mapping import SPACES_STREAM
 from destination_unique.root_scope import RootScope, SyncAborted
 from destination_unique.settings import ConfigError, parse_settings
 from destination_unique.spool import Spool
@@ -103,7 +104,10 @@ class DestinationUnique(Destination):
                 yield _log(f"Tenant deletion: {summary.tenant_deletion}")
                 yield _log(summary.as_log_line())
                 return
-            failure = tracker.discovery_failure(plan.diff_streams)
+            # A configured `spaces` stream decides which spaces still exist (orphans, empty spaces): it must
+            # be complete too, or a truncated space list would look like deleted spaces.
+            checked = plan.diff_streams + ((SPACES_STREAM,) if plan.diff_streams and SPACES_STREAM in sync_modes else ())
+            failure = tracker.discovery_failure(checked)
             if failure:
                 raise SyncAborted("discovery failure", f"Discovery failed, so nothing was diffed or changed: {failure}")
             sync = ContentSync(client, settings, root, tracker.spool, plan, summary)

@@ -4,6 +4,11 @@
     submitted [],         deleted ["3"]                     → abort: zero-submission guard
     submitted ["9"],      deleted ["1","2"], stored 2, new ["9"] → warn: legitimate full replacement
     submitted ["1"],      deleted ["1"],     stored 1, new ["1"] → abort: full-deletion guard (key overlap)
+    submitted ["c-1"],    deleted ["1"],     stored 1, new ["c-1"] → abort: same item under a new key format
+
+Overlap is judged on canonical item ids, the Confluence ids with any format prefix stripped, as
+SharePoint's connector compares item ids with the subsite prefix stripped (protocol §4.5): a key-format
+change renames every key, so the raw keys never overlap, but the ids inside them do.
 """
 
 from __future__ import annotations
@@ -13,6 +18,16 @@ from typing import Callable, Collection
 
 ZERO_SUBMISSION = "zero-submission guard"
 FULL_DELETION = "full-deletion guard"
+
+
+def canonical_item_id(relative_key: str) -> tuple[str, ...]:
+    """`123` → ("123",); `confluence-123` → ("123",); `123::att456` → ("123", "456"); `abc` → ("abc",)."""
+    return tuple(_trailing_digits(part) or part for part in relative_key.split("::"))
+
+
+def _trailing_digits(text: str) -> str:
+    stripped = text.rstrip("0123456789")
+    return text[len(stripped):]
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,7 @@ def evaluate_guards(space_key: str, submitted_keys: Collection[str], new_files: 
     stored = count_stored()
     if len(deleted_files) != stored:
         return GuardDecision(space_key, None, "pass", f"partial deletion of {len(deleted_files)} of {stored} stored items")
-    overlap = bool(set(deleted_files) & set(submitted_keys))
+    overlap = bool({canonical_item_id(key) for key in deleted_files} & {canonical_item_id(key) for key in submitted_keys})
     if not new_files or overlap:
         why = "deleted keys equal submitted keys (a key-format change?)" if overlap else "nothing new replaces them"
         return GuardDecision(space_key, FULL_DELETION, "abort",

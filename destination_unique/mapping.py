@@ -19,6 +19,7 @@ from destination_unique.settings import Settings
 PAGE_STREAMS = ("pages", "blog_posts")
 ATTACHMENT_STREAM = "attachments"
 CONTENT_INDEX_STREAM = "content_index"
+SPACES_STREAM = "spaces"
 SPACE_MARK_PREFIX = "confc"
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg")
 

@@ -35,12 +35,15 @@ class Spool:
         self.records_per_stream: Counter = Counter()
         self.records_without_space: Counter = Counter()
         self.space_names: dict[str, str] = {}  # spaceKey → name, from `spaces` and page records
+        self.listed_spaces: dict[str, SpaceRef] = {}  # spaceKey → ref, from the `spaces` stream
 
     def add(self, stream: str, data: Mapping[str, Any], file_reference: Mapping[str, Any] | None = None) -> None:
         self.records_per_stream[stream] += 1
         if stream == "spaces":
             if data.get("key"):
                 self.space_names[str(data["key"])] = data.get("name") or ""
+                if data.get("id"):
+                    self.listed_spaces[str(data["key"])] = SpaceRef(str(data["id"]), str(data["key"]))
             return
         space = space_of(data)
         if space is None:

@@ -96,8 +96,17 @@ class ContentSync:
             stats.ingested, stats.failed, stats.skipped = per_space[SUCCEEDED], per_space[FAILED], per_space[SKIPPED]
 
     # ── diff and guards ──────────────────────────────────────────────
+    def _spaces_to_diff(self) -> list[SpaceRef]:
+        """Spaces with tracked content, plus spaces the `spaces` stream still lists but that brought no
+        content: those are diffed with an empty submission, so the zero-submission guard stands between
+        their stored content and deletion (a space missing from discovery is not an orphan)."""
+        with_content = self._spool.spaces(self._plan.diff_streams)
+        seen = {space.space_key for space in with_content}
+        listed_empty = [ref for key, ref in sorted(self._spool.listed_spaces.items()) if key not in seen]
+        return with_content + listed_empty
+
     def _diff_all_spaces(self) -> dict[str, SpaceDiff]:
-        spaces = self._spool.spaces(self._plan.diff_streams)
+        spaces = self._spaces_to_diff()
         page_capacity = self._settings.max_items_to_scan
         attachment_capacity = None if page_capacity is None else page_capacity - min(
             page_capacity, sum(self._count_entries(space, "page") for space in spaces))
