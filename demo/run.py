@@ -37,11 +37,19 @@ def print_sync(title: str, result: dict) -> None:
 
 
 def mutations(truth: dict) -> list[dict]:
-    pages = sorted((i for i, p in truth["pages"].items() if p["status"] == "current"), key=int)
-    other_space = next(s["key"] for s in truth["spaces"].values() if s["key"] != truth["pages"][pages[4]]["spaceKey"])
+    """Three edits (one a rename, which changes the page's URL: a 'moved' file in Unique's diff), a delete,
+    a cross-space move and a new attachment. Deleted and moved pages are leaves, so that the summary
+    shows one page going, not a whole subtree."""
+    parents = {p["parentId"] for p in truth["pages"].values()}
+    pages = sorted((i for i, p in truth["pages"].items() if p["status"] == "current" and not p["bodyEmpty"]), key=int)
+    leaves = [i for i in pages if i not in parents]
+    edited, deleted, moved = pages[:3], leaves[-1], leaves[-2]
+    other_space = next(s["key"] for s in truth["spaces"].values()
+                       if s["key"] != truth["pages"][moved]["spaceKey"] and s["type"] == "global")
     return ([{"op": "advance_clock", "seconds": 3600}]
-            + [{"op": "edit", "id": page_id, "body": f"<p>Edited {page_id} in the demo.</p>"} for page_id in pages[:3]]
-            + [{"op": "delete", "id": pages[3]}, {"op": "move", "id": pages[4], "spaceKey": other_space},
+            + [{"op": "edit", "id": page_id, "body": f"<p>Edited {page_id} in the demo.</p>"} for page_id in edited[:2]]
+            + [{"op": "edit", "id": edited[2], "title": f"{truth['pages'][edited[2]]['title']} (renamed)"},
+               {"op": "delete", "id": deleted}, {"op": "move", "id": moved, "spaceKey": other_space},
                {"op": "add_attachment", "containerId": pages[5], "title": "demo-report.pdf",
                 "mediaType": "application/pdf", "fileSize": 2048}])
 
