@@ -34,6 +34,9 @@ class SourceConfluence(YamlDeclarativeSource):
         if selected & INCREMENTAL_CQL_STREAMS and not self._config.get("user_timezone"):
             zone = site_resolution.user_timezone(self._declared_requester("current_user_requester"))
             self._config["__user_timezone"] = zone
+            if not zone:
+                logger.warning("Confluence did not report the user's time zone (Data Center does not); incremental "
+                               "queries start 12 h early to be safe. Set `user_timezone` to read only what changed.")
         if selected & LABEL_SCOPED_STREAMS and self._config.get("ingest_all_label"):
             self._config["__ingest_all_roots"] = site_resolution.ingest_all_roots(
                 self._declared_requester("content_search_requester"), self._config["ingest_all_label"],

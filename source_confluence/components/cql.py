@@ -7,7 +7,8 @@
 CQL dates have minute resolution and are read in the *calling user's* zone (confluence-api.md §7-8),
 so the UTC cursor is shifted by the look-back, converted to that zone and floored to the minute.
 Everything the `>=` re-reads is filtered client-side (record_filters.py). The zone is the
-`user_timezone` override or `__user_timezone`, which source.py reads from /rest/api/user/current.
+`user_timezone` override or `__user_timezone`, which source.py reads from /rest/api/user/current
+(Data Center does not say: then the literal is written 12 h early, see UNKNOWN_ZONE_MARGIN).
 The macros are registered in the CDK's Jinja environment (the only hook for computing a request
 parameter from the cursor: `start_time_option` injects a whole parameter, not part of a string).
 """
@@ -30,8 +31,10 @@ EXPANDS = {
 }
 
 
-class UserTimezoneUnknown(RuntimeError):
-    """Raised when an incremental query needs the caller's zone and neither the config nor the API gave it."""
+# When the caller's zone is unknown (Data Center's /user/current has no `timeZone`), a literal read in
+# any zone between UTC-12 and UTC+14 must not start after the wanted instant: write it 12 h early in
+# UTC. The wider window only re-reads records the client-side filter then drops.
+UNKNOWN_ZONE_MARGIN = datetime.timedelta(hours=12)
 
 
 def parse_utc(value: str) -> datetime.datetime:
@@ -44,14 +47,9 @@ def parse_utc(value: str) -> datetime.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
-def user_zone(config: Mapping[str, Any]) -> ZoneInfo:
+def user_zone(config: Mapping[str, Any]) -> Optional[ZoneInfo]:
     name = config.get("user_timezone") or config.get("__user_timezone")
-    if not name:
-        raise UserTimezoneUnknown(
-            "The Confluence user's time zone is unknown (CQL dates are read in it). "
-            "Set `user_timezone` (e.g. Europe/Zurich) or let the connector read /rest/api/user/current."
-        )
-    return ZoneInfo(name)
+    return ZoneInfo(name) if name else None
 
 
 def cql_minute(moment_utc: datetime.datetime, zone: ZoneInfo) -> str:
@@ -73,7 +71,10 @@ def since_clause(date_field: str, stream_interval: Optional[Mapping[str, Any]], 
         since -= isodate.parse_duration(config.get("lookback_window") or "PT0S")
     elif since <= parse_utc(DEFAULT_START_DATE):
         return ""  # no start date, no state: everything
-    return f'{date_field} >= "{cql_minute(since, user_zone(config))}"'
+    zone = user_zone(config)
+    if zone is None:
+        since, zone = since - UNKNOWN_ZONE_MARGIN, ZoneInfo("UTC")
+    return f'{date_field} >= "{cql_minute(since, zone)}"'
 
 
 def _quoted_list(values: list[str]) -> str:

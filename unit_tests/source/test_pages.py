@@ -54,3 +54,15 @@ def test_given_data_center_when_reading_pages_then_offset_advances_by_what_arriv
                  offset_page([v1_content("3")], start=2))
         output = read_stream("pages", config)
     assert record_ids(output) == ["1", "2", "3"]
+
+
+def test_given_data_center_without_a_reported_zone_when_reading_incrementally_then_query_starts_12_hours_early():
+    """DC's /user/current has no timeZone: a literal 12 h early in UTC is safe for every zone (UTC-12..+14)."""
+    config = ConfigBuilder().data_center().without("user_timezone").build()
+    cql = 'type = page AND lastmodified >= "2026-10-01 06:55" ORDER BY lastmodified asc'
+    with HttpMocker() as http:
+        http.get(RequestBuilder.dc_v1("user/current").build(), offset_page([]))
+        http.get(RequestBuilder.content_search(cql, base="dc").build(),
+                 offset_page([v1_content("1", when="2026-10-01T19:05:42.000Z"), v1_content("2", when="2026-10-01T19:06:00.000Z")]))
+        output = read_stream("pages", config, state={"lastModifiedAt": "2026-10-01T19:05:42.000Z"}, sync_mode=SyncMode.incremental)
+    assert record_ids(output) == ["2"]

@@ -89,3 +89,15 @@ def test_given_search_index_lag_inside_the_lookback_then_the_late_edit_is_caught
     assert found["pages"] == [page_id]
     found, _ = sync(cloud_tiny, state, lookback_window="PT10M")
     assert found.get("pages", []) == []
+
+
+def test_given_data_center_which_hides_the_user_zone_then_each_change_still_once():
+    with running_confluence(mode="datacenter", profile="tiny", context_path="/confluence",
+                            user_timezone="Asia/Kolkata") as emu:
+        _, state = sync(emu, None)
+        page_id, _ = some_page(emu)
+        emu.mutate([{"op": "advance_clock", "seconds": 7200}, {"op": "edit", "id": page_id}])
+        found, state = sync(emu, state)
+        assert found["pages"] == [page_id]
+        found, _ = sync(emu, state)
+        assert found.get("pages", []) == []
