@@ -99,10 +99,14 @@ def _stored_contents(state: dict) -> int | None:
     return len(contents) if isinstance(contents, (list, dict)) else None
 
 
-def destination_throughput(workdir: Path, items: int, latency_ms: int, timeout_seconds: float = 420) -> dict:
+def destination_throughput(workdir: Path, items: int, latency_ms: int, deadline: float | None = None,
+                           timeout_seconds: float = 420) -> dict:
     startup = run_connector([DESTINATION_COMMAND, "spec"], env=child_env(), on_stdout_line=OutputTally(),
                             stderr_path=workdir / "destination-spec.stderr", timeout_seconds=120)
-    runs = [_write_once(workdir, items, latency_ms, c, timeout_seconds) for c in (1, 8)]
+    def timeout() -> float:
+        return timeout_seconds if deadline is None else max(30.0, min(timeout_seconds, deadline - time.monotonic()))
+
+    runs = [_write_once(workdir, items, latency_ms, c, timeout()) for c in (1, 8)]
     c1, c8 = runs
     is_ok = all(r["exit_code"] == 0 and not r["timed_out"] for r in runs)
     speedup = c8["items_per_second"] / c1["items_per_second"] if c1["items_per_second"] else None
