@@ -98,7 +98,9 @@ def test_given_a_served_operation_when_listed_then_it_names_its_spec_operation(r
     assert route.spec[0] == sv.SPEC_FILES[route.api], f"{route.key}: api {route.api} but spec file {route.spec[0]}"
     responses = sv.load_spec(route.spec[0])["paths"][route.spec[1]][route.spec[2]]["responses"]
     redirects_only = bool(responses) and all(status[0] == "3" for status in responses if status[0] in "23")
-    assert sv.response_schema(route.spec, 200) is not None or redirects_only or any(
+    if redirects_only:        # e.g. v1 attachment download: 302 to the file, no body to validate
+        return
+    assert sv.response_schema(route.spec, 200) is not None or any(
         sv.response_schema(route.spec, int(status)) is not None for status in responses if status[0] == "2"), \
         f"{route.key}: {route.spec} documents no success body (documented: {sorted(responses)})"
 

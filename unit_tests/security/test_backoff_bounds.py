@@ -18,10 +18,12 @@ def test_absurd_retry_after_is_capped_not_overflowed():
         assert wait is not None and 0 <= wait <= 30, f"Retry-After {value!r} → {wait}"
 
 
-def test_zero_cap_means_no_wait_even_without_headers():
+def test_zero_cap_means_no_real_wait_even_without_headers():
+    """Capped to 1 ms, never 0: the CDK reads a falsy wait as "no advice" and backs off 5 s × 2^n itself."""
     strategy = RetryAfterBackoffStrategy(config={"max_backoff_seconds": 0}, parameters={})
     for attempt in range(1, 10):
-        assert strategy.backoff_time(_response({}), attempt_count=attempt) == 0
+        wait = strategy.backoff_time(_response({}), attempt_count=attempt)
+        assert wait is not None and 0 < wait <= 0.001, f"attempt {attempt} → {wait}"
 
 
 def test_http_date_in_the_past_means_no_wait():

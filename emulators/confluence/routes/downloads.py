@@ -2,17 +2,19 @@
 (a 1 GiB attachment never sits in memory).
 
 Cloud: `/wiki/download/attachments/{containerId}/{file}` (the v2 `downloadLink`, relative to
-/wiki) and v1 `/wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download`.
-DC: the same two without `/wiki` (under the context path).
+/wiki) and v1 `/wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download`, which answers
+302 to the first, as documented. DC: the same two without `/wiki` (under the context path); its by-id
+route is an emulator convenience that answers with the bytes.
 """
 from __future__ import annotations
 
 import hashlib
 from urllib.parse import quote, unquote
 
-from starlette.responses import StreamingResponse
+from starlette.responses import RedirectResponse, StreamingResponse
 
 from ..errors import not_found
+from ..links import attachment_download
 from ..routing import Route
 
 CHUNK_BYTES = 64 * 1024
@@ -58,6 +60,13 @@ def by_id(ctx):
     attachment = inst.attachments.get(raw if raw.startswith("att") else f"att{raw}")
     if attachment is None or attachment.container_id != ctx.path_params["id"]:
         raise not_found("attachment", raw)
+    if ctx.mode == "cloud":
+        # Cloud documents only 302 here ("Returned if download URL is found"): the bytes live at the
+        # site download path, which `by_file_name` serves. Data Center's by-id route is an emulator
+        # convenience (not in the DC spec) and answers with the bytes.
+        if not ctx.instance.listable(ctx.user, attachment):
+            raise not_found("attachment", attachment.id)
+        return RedirectResponse(ctx.wiki_base + attachment_download(attachment), status_code=302)
     return _stream(ctx, attachment)
 
 

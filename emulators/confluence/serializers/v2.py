@@ -99,7 +99,7 @@ def cloud_object(inst: Instance, item: Content, wiki_base: str | None = None) ->
 
 def embedded(results: list, self_link: str, has_more: bool = False) -> dict:
     """An `include-*` collection on a single-object GET; `self` has no /wiki prefix (measured)."""
-    return {"results": results, "meta": {"hasMore": has_more, "cursor": None},
+    return {"results": results, "meta": {"hasMore": has_more},
             "_links": {"self": self_link}}
 
 
