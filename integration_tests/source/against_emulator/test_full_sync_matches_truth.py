@@ -73,3 +73,42 @@ def test_given_v2_records_then_contract_fields_are_present(cloud_small):
         assert (att["containerId"], att["fileSize"], att["mediaType"], att["spaceKey"]) == (
             expected["containerId"], expected["fileSize"], expected["mediaType"], expected["spaceKey"])
         assert att["downloadUrl"].startswith("http")
+
+
+@pytest.mark.parametrize("mode", ["cloud", "datacenter"])
+def test_given_include_archived_when_syncing_pages_then_archived_pages_arrive_once(cloud_small, dc_small, mode):
+    """CQL never returns archived pages; `include_archived` lists them after the search (archived_pages.py)."""
+    emu = cloud_small if mode == "cloud" else dc_small
+    truth = emu.truth()
+    archived = {i for i, page in truth["pages"].items() if page["status"] == "archived"}
+    assert archived, "the profile must have archived pages for this test to mean anything"
+    output = read_streams(config_for(emu, include_archived=True), ["pages", "pages_content"])
+    assert not output.errors, [e.trace.error.message for e in output.errors]
+    found = ids_by_stream(output)
+    for stream in ("pages", "pages_content"):
+        assert sorted(found[stream]) == sorted(truth["pages"]), stream
+    statuses = {m.record.data["id"]: m.record.data.get("status") for m in output.records if m.record.stream == "pages"}
+    assert {i for i, status in statuses.items() if status == "archived"} == archived
+
+
+def test_given_include_archived_when_syncing_incrementally_again_then_unchanged_archived_pages_are_not_repeated(
+        cloud_small):
+    from airbyte_cdk.models import SyncMode
+
+    from .harness import final_state
+    config = config_for(cloud_small, include_archived=True)
+    first = read_streams(config, ["pages"], sync_mode=SyncMode.incremental)
+    assert sorted(ids_by_stream(first)["pages"]) == sorted(cloud_small.truth()["pages"])
+    second = read_streams(config, ["pages"], state={"pages": final_state(first, "pages")},
+                          sync_mode=SyncMode.incremental)
+    assert not second.errors
+    assert ids_by_stream(second)["pages"] == []
+
+
+def test_given_include_archived_and_a_cql_clause_then_no_archived_page_is_added(cloud_small):
+    truth = cloud_small.truth()
+    output = read_streams(config_for(cloud_small, include_archived=True, cql_pages_clause="space = ENG"), ["pages"])
+    assert not output.errors
+    statuses = {truth["pages"][i]["status"] for i in ids_by_stream(output)["pages"]}
+    assert statuses == {"current"}
+    assert any("include_archived" in (m.log.message or "") for m in output.logs)

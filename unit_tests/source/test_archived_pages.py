@@ -1,0 +1,65 @@
+"""include_archived: archived pages follow the search's last page (components/archived_pages.py)."""
+import json
+
+import requests
+
+from source_confluence.components.archived_pages import ArchivedPagesAfterSearch
+
+
+def _response(body):
+    response = requests.Response()
+    response._content = json.dumps(body).encode()
+    return response
+
+
+class FakeRequester:
+    def __init__(self, pages):
+        self.pages, self.calls = list(pages), []
+
+    def send_request(self, request_params=None, **kwargs):
+        self.calls.append(dict(request_params))
+        return _response(self.pages.pop(0))
+
+
+def _extractor(requester, **config):
+    return ArchivedPagesAfterSearch(archived_requester=requester, config=config, parameters={}, expand="content")
+
+
+def _page(page_id, space="ENG"):
+    return {"id": page_id, "status": "archived", "space": {"key": space}}
+
+
+def test_given_a_search_page_with_next_then_no_archived_listing_yet():
+    requester = FakeRequester([])
+    search = _response({"results": [{"id": "1"}], "_links": {"next": "/rest/api/content/search?cursor=x"}})
+    assert [r["id"] for r in _extractor(requester, include_archived=True).extract_records(search)] == ["1"]
+    assert requester.calls == []
+
+
+def test_given_the_last_search_page_then_archived_pages_follow_advancing_by_what_arrived():
+    # Data Center caps `limit` silently and under-counts `start` in `next`: advance by the results.
+    requester = FakeRequester([
+        {"results": [_page("7"), _page("8")], "start": 0, "_links": {"next": "/rest/api/content?start=1"}},
+        {"results": [_page("9", space="HR")], "start": 2, "_links": {}},
+    ])
+    search = _response({"results": [{"id": "1"}], "_links": {}})
+    ids = [r["id"] for r in _extractor(requester, include_archived=True, page_size=100).extract_records(search)]
+    assert ids == ["1", "7", "8", "9"]
+    assert [c["start"] for c in requester.calls] == [0, 2]
+    assert {c["status"] for c in requester.calls} == {"archived"} and {c["type"] for c in requester.calls} == {"page"}
+
+
+def test_given_space_keys_then_archived_pages_of_other_spaces_are_dropped():
+    requester = FakeRequester([{"results": [_page("7"), _page("9", space="HR")], "_links": {}}])
+    search = _response({"results": [], "_links": {}})
+    ids = [r["id"] for r in _extractor(requester, include_archived=True, space_keys=["HR"]).extract_records(search)]
+    assert ids == ["9"]
+
+
+def test_given_include_archived_off_or_a_cql_selection_then_nothing_is_requested():
+    search = _response({"results": [{"id": "1"}], "_links": {}})
+    for config in ({}, {"include_archived": True, "cql_pages_clause": "space = ENG"},
+                   {"include_archived": True, "ingest_label": "ai-ingest"}):
+        requester = FakeRequester([])
+        assert [r["id"] for r in _extractor(requester, **config).extract_records(search)] == ["1"]
+        assert requester.calls == []
