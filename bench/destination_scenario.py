@@ -16,6 +16,7 @@ from bench.airbyte_messages import OutputTally
 from bench.connector_process import run_connector
 from bench.destination_config import destination_config
 from bench.emulator_process import VENV_BIN, child_env, unique_emulator
+from bench.source_runs import MIN_RUN_SECONDS
 
 DESTINATION_COMMAND = str(VENV_BIN / "destination-unique")
 SPACES = 4
@@ -101,12 +102,12 @@ def _stored_contents(state: dict) -> int | None:
 
 def destination_throughput(workdir: Path, items: int, latency_ms: int, deadline: float | None = None,
                            timeout_seconds: float = 420) -> dict:
-    startup = run_connector([DESTINATION_COMMAND, "spec"], env=child_env(), on_stdout_line=OutputTally(),
-                            stderr_path=workdir / "destination-spec.stderr", timeout_seconds=120)
-    def timeout() -> float:
-        return timeout_seconds if deadline is None else max(30.0, min(timeout_seconds, deadline - time.monotonic()))
+    def timeout(requested: float) -> float:  # capped by the budget's rest, as the source runs are
+        return requested if deadline is None else max(MIN_RUN_SECONDS, min(requested, deadline - time.monotonic()))
 
-    runs = [_write_once(workdir, items, latency_ms, c, timeout()) for c in (1, 8)]
+    startup = run_connector([DESTINATION_COMMAND, "spec"], env=child_env(), on_stdout_line=OutputTally(),
+                            stderr_path=workdir / "destination-spec.stderr", timeout_seconds=timeout(120))
+    runs = [_write_once(workdir, items, latency_ms, c, timeout(timeout_seconds)) for c in (1, 8)]
     c1, c8 = runs
     is_ok = all(r["exit_code"] == 0 and not r["timed_out"] for r in runs)
     speedup = c8["items_per_second"] / c1["items_per_second"] if c1["items_per_second"] else None

@@ -134,7 +134,8 @@ class SourceBench:
                                         search_page_size(), FIXED_REQUESTS_PER_RUN)
         return {
             "scenario": "medium_incremental", "status": "ok", "profile": profile, "latency_ms": latency_ms,
-            "concurrency": self.concurrency, "streams": streams, "edited_pages": len(edited),
+            "concurrency": self.concurrency, "startup_seconds": self.startup_seconds,
+            "streams": streams, "edited_pages": len(edited),
             "state_streams": sorted(s.get("stream", {}).get("stream_descriptor", {}).get("name", "?") for s in state),
             **measured,
             "full_sync_requests": full["requests_total"],

@@ -12,16 +12,24 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCE_FIELDS = {"scenario", "status", "profile", "latency_ms", "concurrency", "startup_seconds", "streams",
-                 "wall_seconds", "cpu_seconds", "peak_rss_mb", "ru_maxrss_mb", "records_total",
-                 "records_per_stream", "records_per_second", "requests_total", "requests_by_route"}
-FULL_FIELDS = SOURCE_FIELDS | {"lower_bound", "bound_time_seconds", "critical_path_seconds", "requests_ratio",
-                               "wall_ratio"}
-INCREMENTAL_FIELDS = SOURCE_FIELDS | {"edited_pages", "full_sync_requests", "incremental_share_of_full",
-                                      "incremental_lower_bound", "all_streams_catalog"}
-ATTACHMENT_FIELDS = {"scenario", "status", "attachment_bytes", "baseline", "with_big_file", "rss_added_mb",
-                     "staged_file_bytes", "staged_size_matches", "transfer_mb_per_second"}
-DESTINATION_FIELDS = {"scenario", "status", "items", "latency_ms", "startup_seconds", "runs", "speedup_c8_over_c1"}
+# The result fields bench/README.md documents ("Result fields"), scenario by scenario.
+DOCUMENT_FIELDS = {"started_at", "total_seconds", "command", "machine", "git", "load_average_1m_at_end", "results",
+                   "targets"}
+MACHINE_FIELDS = {"cpu_model", "logical_cores", "usable_cores", "ram_gb", "python", "platform", "load_average_1m"}
+RUN_FIELDS = {"wall_seconds", "cpu_seconds", "emulator_cpu_seconds", "peak_rss_mb", "peak_rss_tree_sampled_mb",
+              "ru_maxrss_mb", "rss_samples", "records_total", "records_per_stream", "records_per_second",
+              "requests_total", "requests_by_route", "errors"}
+SOURCE_FIELDS = RUN_FIELDS | {"scenario", "status", "profile", "latency_ms", "concurrency", "startup_seconds", "streams"}
+FULL_FIELDS = SOURCE_FIELDS | {"timed_out", "incremental_streams", "lower_bound", "catalog_bound", "bound_time_seconds",
+                               "critical_path_seconds", "requests_ratio", "wall_ratio", "wall_ratio_without_startup"}
+INCREMENTAL_FIELDS = SOURCE_FIELDS | {"edited_pages", "state_streams", "full_sync_requests",
+                                      "incremental_share_of_full", "incremental_lower_bound", "all_streams_catalog"}
+ATTACHMENT_FIELDS = {"scenario", "status", "profile", "attachment_bytes", "attachment_id", "baseline", "with_big_file",
+                     "rss_added_mb", "staged_file_bytes", "staged_size_matches", "transfer_mb_per_second"}
+DESTINATION_FIELDS = {"scenario", "status", "items", "latency_ms", "startup_seconds", "runs", "speedup_c8_over_c1",
+                      "speedup_without_startup", "error"}
+DESTINATION_RUN_FIELDS = {"concurrency", "exit_code", "timed_out", "wall_seconds", "items_per_second", "peak_rss_mb",
+                          "state_messages_out", "stored_contents", "unique_requests", "unique_requests_by_route", "errors"}
 ATTACHMENT_BYTES = 4 * 1024 * 1024
 
 
@@ -47,18 +55,27 @@ def test_given_the_tiny_profile_when_running_the_bench_then_every_result_field_i
     failures = {name: r.get("error") for name, r in results.items() if r["status"] != "ok"}
     assert not failures, f"{failures}\n{completed.stdout[-2000:]}"
     assert completed.returncode == 0, completed.stdout[-2000:]
-    assert {"cpu_model", "logical_cores", "ram_gb", "python"} <= document["machine"].keys()
+    assert DOCUMENT_FIELDS <= document.keys(), DOCUMENT_FIELDS - document.keys()
+    assert MACHINE_FIELDS <= document["machine"].keys(), MACHINE_FIELDS - document["machine"].keys()
     assert len(document["git"]["commit"]) == 40
     for name in ("medium_full", "large_full"):
-        assert FULL_FIELDS <= results[name].keys(), FULL_FIELDS - results[name].keys()
+        assert FULL_FIELDS <= results[name].keys(), (name, FULL_FIELDS - results[name].keys())
         assert results[name]["records_total"] > 0 and results[name]["requests_total"] > 0
         assert results[name]["lower_bound"]["total"] > 0
-    assert INCREMENTAL_FIELDS <= results["medium_incremental"].keys()
-    assert results["medium_incremental"]["records_per_stream"].get("pages", 0) >= results["medium_incremental"]["edited_pages"]
-    assert ATTACHMENT_FIELDS <= results["big_attachment"].keys()
-    assert results["big_attachment"]["staged_file_bytes"] == ATTACHMENT_BYTES
+        assert results[name]["timed_out"] is False  # the default budget is far from cutting a tiny run
+    incremental = results["medium_incremental"]
+    assert INCREMENTAL_FIELDS <= incremental.keys(), INCREMENTAL_FIELDS - incremental.keys()
+    assert incremental["records_per_stream"].get("pages", 0) >= incremental["edited_pages"]
+    attachment = results["big_attachment"]
+    assert ATTACHMENT_FIELDS <= attachment.keys(), ATTACHMENT_FIELDS - attachment.keys()
+    for run in ("baseline", "with_big_file"):
+        assert RUN_FIELDS <= attachment[run].keys(), (run, RUN_FIELDS - attachment[run].keys())
+    assert attachment["staged_file_bytes"] == ATTACHMENT_BYTES
     if "destination_throughput" in results:
-        assert DESTINATION_FIELDS <= results["destination_throughput"].keys()
-        assert all(run["stored_contents"] for run in results["destination_throughput"]["runs"])
+        destination = results["destination_throughput"]
+        assert DESTINATION_FIELDS <= destination.keys(), DESTINATION_FIELDS - destination.keys()
+        for run in destination["runs"]:
+            assert DESTINATION_RUN_FIELDS <= run.keys(), DESTINATION_RUN_FIELDS - run.keys()
+            assert run["stored_contents"]
     assert {c["scenario"] for c in document["targets"]} == set(results)
     assert (tmp_path / "latest.md").read_text().startswith("# Benchmark results")
