@@ -19,7 +19,6 @@ from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, Iterator, List, Mapping, MutableMapping
 
 import requests
-from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtractor
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.sources.types import Config
@@ -53,18 +52,13 @@ class ArchivedPagesAfterSearch(RecordExtractor):
     expand: str = "content"
     _warned: bool = field(default=False, init=False, repr=False)
 
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._results = DpathExtractor(field_path=["results"], config=self.config, parameters=parameters)
-
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        yield from self._results.extract_records(response)
-        if self.config.get("include_archived") and self._is_last_search_page(response):
+        body = response.json() if response.content else {}   # parsed once: bodies are large
+        results = (body.get("results") or []) if isinstance(body, dict) else []
+        yield from results
+        last_search_page = not results or not (body.get("_links") or {}).get("next")
+        if self.config.get("include_archived") and last_search_page:
             yield from self._archived()
-
-    @staticmethod
-    def _is_last_search_page(response: requests.Response) -> bool:
-        body = response.json() if response.content else {}
-        return not (body.get("_links") or {}).get("next") or not body.get("results")
 
     def _archived(self) -> Iterator[MutableMapping[str, Any]]:
         if is_page_set_restricted(self.config):

@@ -1,6 +1,13 @@
 """Small conversions shared by the record shapers: timestamps, user ids, absolute links, Markdown."""
 import datetime
+import functools
 from typing import Any, Mapping, Optional
+
+from .markdown import storage_to_markdown
+
+# `pages` and `pages_content` convert the same bodies, in the same order (both list by lastmodified):
+# the second conversion is a cache hit. Keyed by the body itself, so an edited body is converted anew.
+MARKDOWN_CACHE_ENTRIES = 2048
 
 
 def iso_utc(value: Any) -> Optional[str]:
@@ -33,13 +40,10 @@ def absolute(base: str, link: Optional[str]) -> Optional[str]:
 
 
 def storage_markdown(html: Optional[str]) -> str:
-    """Storage-format XHTML → Markdown, through the team's converter (components/markdown.py)."""
-    if not html:
-        return ""
-    try:
-        from .markdown import storage_to_markdown  # written by a teammate; imported lazily on purpose
-    except ImportError:
-        from markdownify import markdownify
+    """Storage-format XHTML → Markdown (components/markdown.py)."""
+    return _cached_markdown(html) if html else ""
 
-        return markdownify(html).strip()
+
+@functools.lru_cache(maxsize=MARKDOWN_CACHE_ENTRIES)
+def _cached_markdown(html: str) -> str:
     return storage_to_markdown(html)
