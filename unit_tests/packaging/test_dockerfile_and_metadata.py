@@ -15,9 +15,12 @@ from airbyte_cdk.models.connector_metadata import ConnectorLanguage, MetadataFil
 from unit_tests.packaging.connector_files import (
     METADATA_FILES,
     console_scripts,
+    destination_spec,
     dockerfile_stages,
     metadata,
     placeholders,
+    source_spec,
+    source_stream_names,
 )
 
 CONNECTORS = ("source-confluence", "destination-unique")
@@ -132,8 +135,6 @@ def test_the_icon_is_an_svg_next_to_the_metadata(connector):
 @pytest.mark.parametrize("connector", CONNECTORS)
 def test_allowed_hosts_placeholders_name_top_level_spec_properties(connector):
     """`${field}` in allowedHosts is filled from the config by the platform, so it must exist."""
-    from connector_files import destination_spec, source_spec
-
     spec = source_spec() if connector == "source-confluence" else destination_spec()
     properties = spec["connectionSpecification"]["properties"]
     hosts = metadata(connector)["data"]["allowedHosts"]["hosts"]
@@ -143,8 +144,6 @@ def test_allowed_hosts_placeholders_name_top_level_spec_properties(connector):
 
 
 def test_suggested_streams_are_streams_the_source_declares():
-    from connector_files import source_stream_names
-
     suggested = metadata("source-confluence")["data"]["suggestedStreams"]["streams"]
 
     assert suggested and set(suggested) <= source_stream_names()
