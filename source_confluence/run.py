@@ -1,36 +1,82 @@
-"""`source-confluence spec|check|discover|read`: the source is built WITH config, catalog and state."""
+"""`source-confluence spec|check|discover|read`: the source is built WITH config, catalog and state.
+
+Before the source is built, the config is checked against the manifest's spec (components/config_validation.py)
+and the incoming state is read defensively (components/incoming_state.py). A bad config never ends in a
+traceback: `check` answers CONNECTION_STATUS FAILED naming the field, every other command a config_error
+TRACE and exit code 1. A stream state this connector cannot have written is dropped with a WARN log.
+"""
 import logging
+import pkgutil
 import sys
 import traceback
 from datetime import datetime, timezone
-from typing import List, Optional
+from typing import Any, List, Mapping, Optional
 
 import orjson
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 from airbyte_cdk.exception_handler import init_uncaught_exception_handler
-from airbyte_cdk.models import (AirbyteConnectionStatus, AirbyteErrorTraceMessage, AirbyteMessage,
-                                AirbyteMessageSerializer, AirbyteTraceMessage, FailureType, Status, TraceType, Type)
+from airbyte_cdk.models import (AirbyteConnectionStatus, AirbyteErrorTraceMessage, AirbyteLogMessage, AirbyteMessage,
+                                AirbyteMessageSerializer, AirbyteTraceMessage, FailureType, Level, Status, TraceType,
+                                Type)
+from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
+from .components import incoming_state
+from .components.config_validation import config_problems, invalid_config_message
 from .source import SourceConfluence
+
+
+class StartupFailure(Exception):
+    """Raised where the message for the user is known; it needs no stack trace."""
 
 
 def _print(message: AirbyteMessage) -> None:
     print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode(), flush=True)
 
 
+def _warn(text: str) -> None:
+    _print(AirbyteMessage(type=Type.LOG, log=AirbyteLogMessage(level=Level.WARN, message=text)))
+
+
 def _startup_failure(command: str, error: Exception) -> None:
-    """A bad config must not end in a traceback: `check` answers FAILED, every other command a TRACE error."""
+    """`check` answers FAILED (exit 0: the check itself worked); every other command a TRACE error, exit 1."""
     message = error.message if isinstance(error, AirbyteTracedException) and error.message else str(error)
     if command == "check":
         _print(AirbyteMessage(type=Type.CONNECTION_STATUS,
                               connectionStatus=AirbyteConnectionStatus(status=Status.FAILED, message=message)))
         return
+    is_explained = isinstance(error, (StartupFailure, incoming_state.StateFileError))
+    what = "the sync" if command == "read" else command
     _print(AirbyteMessage(type=Type.TRACE, trace=AirbyteTraceMessage(
         type=TraceType.ERROR, emitted_at=datetime.now(timezone.utc).timestamp() * 1000,
-        error=AirbyteErrorTraceMessage(message=f"Error starting the sync: {message}",
-                                       internal_message=str(error), stack_trace=traceback.format_exc(),
+        error=AirbyteErrorTraceMessage(message=f"Error starting {what}: {message}", internal_message=str(error),
+                                       stack_trace=None if is_explained else traceback.format_exc(),
                                        failure_type=FailureType.config_error))))
+    sys.exit(1)
+
+
+def packaged_manifest() -> Mapping[str, Any]:
+    """The manifest with its references resolved (the spec and the stream cursors are read from it)."""
+    manifest = safe_load_yaml(pkgutil.get_data(__package__, "manifest.yaml").decode())
+    return ManifestReferenceResolver().preprocess_manifest(manifest)
+
+
+def _validated_config(config_path: str, manifest: Mapping[str, Any]) -> Mapping[str, Any]:
+    config = SourceConfluence.read_config(config_path)
+    problems = config_problems(config, manifest["spec"]["connection_specification"])
+    if problems:
+        raise StartupFailure(invalid_config_message(problems))
+    return config
+
+
+def _checked_state(state_path: str, manifest: Mapping[str, Any]) -> List[Any]:
+    messages, warnings = incoming_state.read_state_file(state_path)
+    messages, dropped = incoming_state.checked_state(messages, incoming_state.datetime_cursors(manifest),
+                                                     now=datetime.now(timezone.utc))
+    for warning in warnings + dropped:
+        _warn(warning)
+    return messages
 
 
 def run(args: Optional[List[str]] = None) -> None:
@@ -41,10 +87,11 @@ def run(args: Optional[List[str]] = None) -> None:
         catalog_path = AirbyteEntrypoint.extract_catalog(args)
         config_path = AirbyteEntrypoint.extract_config(args)
         state_path = AirbyteEntrypoint.extract_state(args)
+        manifest = packaged_manifest() if config_path or state_path else {}
         source = SourceConfluence(
             SourceConfluence.read_catalog(catalog_path) if catalog_path else None,
-            SourceConfluence.read_config(config_path) if config_path else None,
-            SourceConfluence.read_state(state_path) if state_path else None,
+            _validated_config(config_path, manifest) if config_path else None,
+            _checked_state(state_path, manifest) if state_path else None,
             config_path=config_path,
         )
     except Exception as error:

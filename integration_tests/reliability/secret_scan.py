@@ -89,9 +89,9 @@ class SecretLedger:
     def add_secrets_of(self, config: Any) -> None:
         self.secrets |= secret_values_of(config)
         if isinstance(config, dict):
-            credentials = config.get("credentials") or {}
+            credentials = config.get("credentials") if isinstance(config.get("credentials"), dict) else {}
             for key in ("email", "username", "client_id"):
-                if credentials.get(key):
+                if isinstance(credentials.get(key), str) and credentials[key]:  # a malformed config may hold a list
                     self.users.add(credentials[key])
 
     def capture(self, label: str, text: str | bytes) -> None:
