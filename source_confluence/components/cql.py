@@ -78,7 +78,7 @@ def since_clause(date_field: str, stream_interval: Optional[Mapping[str, Any]], 
 
 
 def _quoted_list(values: list[str]) -> str:
-    return ", ".join('"' + value.replace('"', '\\"') + '"' for value in values)
+    return ", ".join('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
 
 
 def label_scope_clause(config: Mapping[str, Any]) -> str:

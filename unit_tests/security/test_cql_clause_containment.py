@@ -69,3 +69,16 @@ def test_order_by_and_escapes_are_rejected_with_a_reason():
 def test_any_accepted_clause_stays_inside_its_parentheses(clause):
     if cql_clause_problem(clause) is None and clause.strip():
         _assert_contained(clause)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=3))
+@example(["ENG\\"])                       # a trailing backslash must not escape the closing quote
+@example(['A\\" ) OR ( type = blogpost'])
+def test_any_space_key_stays_one_quoted_value(space_keys):
+    """Space keys (and labels) are quoted by the connector: no value can end its quotes early."""
+    query = confluence_cql("blogpost", {**CONFIG, "space_keys": space_keys})
+    tokens = tokenize(query)
+    strings = [t for t in tokens if t.kind is Kind.STRING]
+    assert len(strings) == len(space_keys), f"{space_keys!r} → {query!r}"
+    assert [t.text for t in strings] == space_keys
