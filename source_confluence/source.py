@@ -15,6 +15,11 @@ from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datace
 INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts", "page_versions"}  # page_versions: its changed-pages CQL
 # Every stream whose listing follows the selected pages (components/partition_routers.py).
 LABEL_SCOPED_STREAMS = {"pages", "pages_content", "attachments", "comments", "content_index"}
+# Records waiting between the worker threads and stdout. The CDK allows 10,000; with page bodies
+# (pages, pages_content, comments) that buffer alone held ~100 MB on the `large` bench profile.
+# 1,000 still covers four full 250-record pages per worker; the main thread never blocks on it
+# (ConcurrentMessageRepository buffers what it cannot put).
+RECORD_QUEUE_SIZE = 1_000
 
 
 class SourceConfluence(YamlDeclarativeSource):
@@ -22,6 +27,7 @@ class SourceConfluence(YamlDeclarativeSource):
                  state: Optional[List[AirbyteStateMessage]], **kwargs: Any) -> None:
         super().__init__(catalog=catalog, config=config, state=state, path_to_yaml="manifest.yaml", **kwargs)
         self._install_streaming_file_uploader()
+        self._concurrent_source._queue.maxsize = RECORD_QUEUE_SIZE
         progress.install_request_counting(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
         if self._config and self._needs_cloud_id():
             self._config["__cloud_id"] = site_resolution.cloud_id(

@@ -25,6 +25,7 @@ from airbyte_cdk.sources.types import Config
 
 from .cql import confluence_expand
 from .partition_routers import is_page_set_restricted
+from .response_bodies import json_body
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -34,7 +35,7 @@ def archived_pages(requester: Requester, expand: str, page_size: int) -> Iterato
     while True:
         response = requester.send_request(request_params={
             "type": "page", "status": "archived", "expand": expand, "start": start, "limit": page_size})
-        body = response.json() if response is not None and response.content else {}
+        body = json_body(response)
         results = body.get("results") or []
         yield from results
         if not results or not (body.get("_links") or {}).get("next"):
@@ -53,7 +54,7 @@ class ArchivedPagesAfterSearch(RecordExtractor):
     _warned: bool = field(default=False, init=False, repr=False)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        body = response.json() if response.content else {}   # parsed once: bodies are large
+        body = json_body(response)
         results = (body.get("results") or []) if isinstance(body, dict) else []
         yield from results
         last_search_page = not results or not (body.get("_links") or {}).get("next")

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlparse
 
 from airbyte_cdk.sources.declarative.requesters import Requester
 
+from .response_bodies import json_body
+
 
 def cql_results(requester: Requester, params: Mapping[str, Any], is_datacenter: bool) -> Iterator[Dict[str, Any]]:
     token: Optional[Any] = None
@@ -15,7 +17,7 @@ def cql_results(requester: Requester, params: Mapping[str, Any], is_datacenter: 
         if token is not None:
             page_params["start" if is_datacenter else "cursor"] = token
         response = requester.send_request(request_params=page_params)
-        body = response.json() if response is not None and response.content else {}
+        body = json_body(response)
         results = body.get("results") or []
         yield from results
         next_link = (body.get("_links") or {}).get("next")

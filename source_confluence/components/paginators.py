@@ -18,6 +18,8 @@ from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination
 from airbyte_cdk.sources.types import Config, Record
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .response_bodies import json_body
+
 
 class RepeatedPageToken(AirbyteTracedException):
     """The API handed back the page token it was just given: following it would re-read the same page forever."""
@@ -47,7 +49,7 @@ class LinkedPagePagination(PaginationStrategy):
     def next_page_token(self, response: requests.Response, last_page_size: int, last_record: Optional[Record],
                         last_page_token_value: Optional[Any] = None, page_size_override: Optional[int] = None,
                         ) -> Optional[Any]:
-        body = response.json() if response.content else {}
+        body = json_body(response)
         next_link = (body.get("_links") or {}).get("next")
         results = body.get("results")
         if not next_link or not results:
