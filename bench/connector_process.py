@@ -1,8 +1,13 @@
 """Run a connector as a subprocess: stream its stdout line by line, sample its memory, time it.
 
 Memory is measured two ways: psutil samples the RSS of the child plus all its descendants at
-~20 Hz (`peak_rss_tree_bytes`), and `os.wait4` returns the kernel's exact peak RSS of the child
-process itself (`ru_maxrss_bytes`; Linux reports it in KiB).
+~20 Hz (`peak_rss_tree_bytes`), and each sample also reads the child's `VmHWM` from
+/proc/<pid>/status — the kernel's high-water mark of the child's own address space, so a spike
+between samples is still counted (`vm_hwm_bytes`).
+
+Not `ru_maxrss` from `os.wait4`: Linux starts a forked child's maxrss at the *parent's* RSS and
+keeps it across exec, so it reported the bench process (352 MB after the earlier scenarios), not
+the connector (measured: a 9 MB child of a 300 MB parent reports 313 MB).
 """
 
 from __future__ import annotations
@@ -29,15 +34,27 @@ class ProcessMeasurement:
     cpu_user_seconds: float
     cpu_system_seconds: float
     peak_rss_tree_bytes: int
-    ru_maxrss_bytes: int
+    vm_hwm_bytes: int
     rss_samples: int
     timed_out: bool
     stderr_path: str
 
     @property
     def peak_rss_bytes(self) -> int:
-        """The larger of the two measurements (sampling can miss a short spike; wait4 cannot)."""
-        return max(self.peak_rss_tree_bytes, self.ru_maxrss_bytes)
+        """The larger of the two measurements (sampling can miss a short spike; VmHWM cannot)."""
+        return max(self.peak_rss_tree_bytes, self.vm_hwm_bytes)
+
+
+def _vm_hwm_bytes(pid: int) -> int:
+    """Peak RSS of the process's current address space (0 once it is gone or where /proc has none)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class _RssSampler(threading.Thread):
@@ -46,6 +63,7 @@ class _RssSampler(threading.Thread):
         self._pid = pid
         self._stop_event = threading.Event()
         self.peak_bytes = 0
+        self.hwm_bytes = 0
         self.samples = 0
 
     def run(self) -> None:
@@ -64,6 +82,7 @@ class _RssSampler(threading.Thread):
             except psutil.Error:
                 return
             self.peak_bytes = max(self.peak_bytes, total)
+            self.hwm_bytes = max(self.hwm_bytes, _vm_hwm_bytes(self._pid))
             self.samples += 1
             self._stop_event.wait(SAMPLE_INTERVAL_SECONDS)
 
@@ -136,7 +155,7 @@ def run_connector(command: list[str], *, env: dict[str, str], on_stdout_line: Ca
         cpu_user_seconds=usage.ru_utime,
         cpu_system_seconds=usage.ru_stime,
         peak_rss_tree_bytes=sampler.peak_bytes,
-        ru_maxrss_bytes=usage.ru_maxrss * 1024,
+        vm_hwm_bytes=sampler.hwm_bytes,
         rss_samples=sampler.samples,
         timed_out=timed_out.is_set(),
         stderr_path=str(stderr_path),

@@ -43,7 +43,7 @@ def _measured(run: SourceRun, emulator: EmulatorClient, emulator_cpu_before: flo
         "cpu_seconds": round(process.cpu_user_seconds + process.cpu_system_seconds, 3),
         "peak_rss_mb": round(process.peak_rss_bytes / MB, 1),
         "peak_rss_tree_sampled_mb": round(process.peak_rss_tree_bytes / MB, 1),
-        "ru_maxrss_mb": round(process.ru_maxrss_bytes / MB, 1),
+        "vm_hwm_mb": round(process.vm_hwm_bytes / MB, 1),
         "rss_samples": process.rss_samples,
         "records_total": run.tally.total_records,
         "records_per_stream": dict(sorted(run.tally.records_per_stream.items())),

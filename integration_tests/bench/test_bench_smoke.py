@@ -17,7 +17,7 @@ DOCUMENT_FIELDS = {"started_at", "total_seconds", "command", "machine", "git", "
                    "targets"}
 MACHINE_FIELDS = {"cpu_model", "logical_cores", "usable_cores", "ram_gb", "python", "platform", "load_average_1m"}
 RUN_FIELDS = {"wall_seconds", "cpu_seconds", "emulator_cpu_seconds", "peak_rss_mb", "peak_rss_tree_sampled_mb",
-              "ru_maxrss_mb", "rss_samples", "records_total", "records_per_stream", "records_per_second",
+              "vm_hwm_mb", "rss_samples", "records_total", "records_per_stream", "records_per_second",
               "requests_total", "requests_by_route", "errors"}
 SOURCE_FIELDS = RUN_FIELDS | {"scenario", "status", "profile", "latency_ms", "concurrency", "startup_seconds", "streams"}
 FULL_FIELDS = SOURCE_FIELDS | {"timed_out", "incremental_streams", "lower_bound", "catalog_bound", "bound_time_seconds",

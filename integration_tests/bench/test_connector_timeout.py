@@ -18,4 +18,4 @@ def test_given_a_run_longer_than_its_timeout_when_running_it_then_it_is_killed_a
     assert measurement.timed_out
     assert measurement.exit_code == -signal.SIGKILL
     assert lines == [b"RECORD\n"]
-    assert measurement.ru_maxrss_bytes > 0
+    assert measurement.vm_hwm_bytes > 0
