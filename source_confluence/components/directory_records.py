@@ -90,10 +90,13 @@ class GroupMembersNester(RecordTransformation):
                   stream_state: Optional[StreamState] = None, stream_slice: Optional[StreamSlice] = None) -> None:
         is_dc = (config or {}).get("deployment_type") == "datacenter"
         path = f"{record['name']}/member" if is_dc else f"{record['id']}/membersByGroupId"
-        members: List[Dict[str, Any]] = []
+        members: Optional[List[Dict[str, Any]]] = []
         start = 0
         while True:
             response = self.members_requester.send_request(path=self._url(path), request_params={"start": start, "limit": 200})
+            if response is not None and response.status_code in (403, 404):
+                members = None   # refused or gone: unknown, not empty (the error handler logged why)
+                break
             body = response.json() if response is not None and response.content else {}
             page = body.get("results") or []
             members += [{"id": user_id(u), "displayName": u.get("displayName")} for u in page]
