@@ -2,14 +2,15 @@
 import logging
 from typing import Any, Iterator, List, Mapping, Optional
 
-from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog
+from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import FileUploader as FileUploaderModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpRequester as HttpRequesterModel
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .components import cql  # noqa: F401  registers the CQL macros used by the manifest
-from .components import incoming_state, progress, site_resolution
+from .components import incoming_state, progress, shared_listings, site_resolution
 from .components.file_transfer import StreamingFileUploader
+from .components.partition_routers import is_page_set_restricted
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
 INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts", "page_versions"}  # page_versions: its changed-pages CQL
@@ -29,6 +30,8 @@ class SourceConfluence(YamlDeclarativeSource):
         self._install_streaming_file_uploader()
         self._concurrent_source._queue.maxsize = RECORD_QUEUE_SIZE
         progress.install_request_counting(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
+        self._shared_listings = shared_listings.SharedListings()
+        shared_listings.install(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._shared_listings)
         if self._config and self._needs_cloud_id():
             self._config["__cloud_id"] = site_resolution.cloud_id(
                 self._declared_requester("tenant_info_requester"), self._config.get("__site_origin", ""))
@@ -56,7 +59,34 @@ class SourceConfluence(YamlDeclarativeSource):
             self._config["__ingest_all_roots"] = site_resolution.ingest_all_roots(
                 self._declared_requester("content_search_requester"), self._config["ingest_all_label"],
                 int(self._config.get("page_size") or 250), is_datacenter(self._config))
-        yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
+        self._shared_listings.expect_readers(self._readers_of_shared_listings(catalog, state))
+        try:
+            yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
+        finally:
+            if self._shared_listings.sent:
+                logger.info(f"Shared search pages: {self._shared_listings.shared} reads served by "
+                            f"{self._shared_listings.sent} requests.")
+            self._shared_listings.close()
+
+    def _readers_of_shared_listings(self, catalog: ConfiguredAirbyteCatalog,
+                                    state: Optional[List[AirbyteStateMessage]]) -> set:
+        """The streams whose search requests equal another stream's (components/shared_listings.py).
+
+        Only unrestricted configs list the same CQL in several streams; `pages` / `blog_posts` do only
+        while their query has no date clause (a first sync without `start_date`, or full refresh).
+        """
+        if is_page_set_restricted(self._config):
+            return set()
+        readers = {configured.stream.name for configured in catalog.streams}
+        with_state = {message.stream.stream_descriptor.name for message in state or []
+                      if getattr(message, "stream", None) is not None
+                      and getattr(message.stream.stream_state, "__dict__", message.stream.stream_state)}
+        for configured in catalog.streams:
+            name = configured.stream.name
+            incremental = configured.sync_mode == SyncMode.incremental and name in with_state
+            if name in INCREMENTAL_CQL_STREAMS and (incremental or self._config.get("start_date")):
+                readers.discard(name)
+        return readers
 
     def _needs_cloud_id(self) -> bool:
         credentials = self._config.get("credentials") or {}

@@ -26,6 +26,7 @@ from airbyte_cdk.sources.types import Config
 from .cql import confluence_expand
 from .partition_routers import is_page_set_restricted
 from .response_bodies import json_body
+from .shared_listings import listing_type
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -58,7 +59,8 @@ class ArchivedPagesAfterSearch(RecordExtractor):
         results = (body.get("results") or []) if isinstance(body, dict) else []
         yield from results
         last_search_page = not results or not (body.get("_links") or {}).get("next")
-        if self.config.get("include_archived") and last_search_page:
+        is_page_listing = listing_type(response.request.url or "") == "page" if response.request is not None else True
+        if self.config.get("include_archived") and last_search_page and is_page_listing:
             yield from self._archived()
 
     def _archived(self) -> Iterator[MutableMapping[str, Any]]:

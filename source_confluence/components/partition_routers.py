@@ -14,11 +14,13 @@ from airbyte_cdk.sources.declarative.partition_routers.partition_router import P
 from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .cql import confluence_cql
+from .cql import confluence_cql, confluence_expand
 from .cql_listing import cql_results
 from .site_urls import is_datacenter
 
 CONTAINER_BATCH = 100
+# (CQL type, the stream's date field for ORDER BY, the stream's expand) of pages, blog_posts, attachments.
+STREAM_LISTINGS = (("page", "lastmodified", "content"), ("blogpost", "created", "content"), ("attachment", "", "attachment"))
 
 
 def is_page_set_restricted(config: Mapping[str, Any]) -> bool:
@@ -32,6 +34,9 @@ class ContentScopePartitionRouter(PartitionRouter):
     parameters: InitVar[Mapping[str, Any]]
     content_types: str = ""
     lead_content_types: str = ""
+    # content_index: list with the same CQL and expand as the pages / blog_posts / attachments streams,
+    # so each search page is fetched once for both (unrestricted configs only).
+    same_requests_as_streams: bool = False
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._content_types = self.content_types or parameters.get("content_types", "")
@@ -39,6 +44,9 @@ class ContentScopePartitionRouter(PartitionRouter):
     def stream_slices(self) -> Iterable[StreamSlice]:
         leads = [k.strip() for k in self.lead_content_types.split(",") if k.strip()]
         if not is_page_set_restricted(self.config):
+            if self.same_requests_as_streams:
+                yield from self._slices_of_the_streams_listings()
+                return
             yield self._slice(confluence_cql(",".join(leads + [self._content_types]), self.config))
             return
         for kind in leads:
@@ -50,8 +58,13 @@ class ContentScopePartitionRouter(PartitionRouter):
             yield self._slice(f"{types} AND container IN ({', '.join(page_ids[offset:offset + CONTAINER_BATCH])})")
 
     @staticmethod
-    def _slice(cql: str) -> StreamSlice:
-        return StreamSlice(partition={"cql": cql}, cursor_slice={})
+    def _slice(cql: str, expand: str = "") -> StreamSlice:
+        return StreamSlice(partition={"cql": cql, **({"expand": expand} if expand else {})}, cursor_slice={})
+
+    def _slices_of_the_streams_listings(self) -> Iterable[StreamSlice]:
+        """The very requests `pages`, `blog_posts` and `attachments` send (components/shared_listings.py)."""
+        for kind, date_field, expand in STREAM_LISTINGS:
+            yield self._slice(confluence_cql(kind, self.config, None, date_field), confluence_expand(expand, self.config))
 
     def _selected_page_ids(self) -> List[str]:
         params = {"cql": confluence_cql("page", self.config), "limit": 250}

@@ -125,3 +125,18 @@ def test_given_a_data_center_non_admin_when_syncing_groups_then_groups_arrive_wi
     assert all(g.get("members") is None for g in groups)   # null (the protocol serialiser omits nulls)
     admin = read_streams(config_for(dc_small, "dc_basic"), ["groups"])
     assert any(m.record.data.get("members") for m in admin.records), "an administrator still gets the members"
+
+
+def test_given_every_stream_when_syncing_then_each_search_page_is_fetched_once(cloud_small):
+    """pages, pages_content and content_index send the same search requests; Confluence sees each once
+    (components/shared_listings.py), and every stream still gets every record."""
+    import math
+    page_size = 10
+    cloud_small.reset_stats()
+    output = read_streams(config_for(cloud_small, page_size=page_size), ALL_STREAMS)
+    assert_matches_truth(cloud_small, output, ALL_STREAMS)
+    expected = expected_ids(cloud_small.truth(), "cloud")
+    listings = [expected["pages"], expected["blog_posts"], expected["attachments"]]
+    searches = cloud_small.stats()["by_route"]["GET /wiki/rest/api/content/search"]
+    assert searches == sum(math.ceil(len(ids) / page_size) for ids in listings), \
+        "one request per page of pages, blog posts and attachments — not one per stream"

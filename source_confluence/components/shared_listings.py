@@ -1,0 +1,249 @@
+"""One CQL search page, fetched once, read by every stream that lists the same thing.
+
+A catalog of every stream lists pages three times (`pages`, `pages_content`, `content_index`),
+blog posts and attachments twice (`blog_posts` / `attachments`, and `content_index`). Those
+streams send byte-identical search requests (same CQL, expand, limit and cursor: the manifest
+keeps them so), so the second and third reader can take the first reader's response:
+
+    pages          GET …/content/search?cql=type = page ORDER BY lastmodified asc&expand=…&limit=250   → Confluence
+    pages_content  the same URL, while in flight or after it arrived                                 → shared
+    content_index  the same URL (its `page` partition)                                               → shared
+
+Only successful (200) `content/search` GETs are shared, keyed by the full URL (query sorted) and
+the Authorization header. A reader that finds the request in flight waits for it; if it fails
+(429, 5xx, reset), each reader sends its own request and handles it as usual. An entry is dropped
+once all expected readers (the selected streams of that listing) took it; until then it stays in
+memory up to `MEMORY_BUDGET_BYTES`, beyond that in a temporary file, so readers that run far apart
+(four workers, eleven streams) still share without holding a listing in memory. Entries a reader
+never comes for (e.g. `pages` with a start date asks other URLs) are removed with the sync.
+
+Shared responses are marked `from_cache`, so the progress counters count only what Confluence saw.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, Mapping, Optional
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+LOGGER = logging.getLogger("airbyte")
+
+# Which selected streams read each listing (the CQL `type` its query starts with).
+READERS_BY_CONTENT_TYPE = {
+    "page": ("pages", "pages_content", "content_index"),
+    "blogpost": ("blog_posts", "content_index"),
+    "attachment": ("attachments", "content_index"),
+}
+MEMORY_BUDGET_BYTES = 32 * 1024 * 1024
+WAIT_FOR_LEADER_SECONDS = 600.0
+SHARED_PATH_SUFFIX = "/rest/api/content/search"
+
+
+def listing_type(url: str) -> Optional[str]:
+    """'page' for `cql=type = page AND …`; None for any other query (nothing to share)."""
+    cql = dict(parse_qsl(urlsplit(url).query)).get("cql", "")
+    head = cql.strip().split(" ", 3)
+    if len(head) >= 3 and head[0] == "type" and head[1] == "=":
+        return head[2]
+    return None
+
+
+def _key(request: requests.PreparedRequest) -> str:
+    parts = urlsplit(request.url or "")
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return f"{urlunsplit(parts._replace(query=query))}\n{request.headers.get('Authorization', '')}"
+
+
+@dataclass
+class _Entry:
+    readers_left: int
+    ready: threading.Event = field(default_factory=threading.Event)
+    ok: bool = False
+    status_code: int = 0
+    headers: Optional[CaseInsensitiveDict] = None
+    encoding: Optional[str] = None
+    content: Optional[bytes] = None
+    path: Optional[str] = None
+    size: int = 0
+
+
+class SharedListings:
+    """The process-wide table of shared search responses (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: Dict[str, _Entry] = {}
+        self._readers: Dict[str, int] = {}
+        self._memory_bytes = 0
+        self._spill_dir: Optional[tempfile.TemporaryDirectory] = None
+        self.sent = 0
+        self.shared = 0
+
+    def expect_readers(self, selected_streams: Iterable[str]) -> None:
+        """Called with the catalog before a read: a listing is shared only if two or more selected streams read it."""
+        selected = set(selected_streams)
+        with self._lock:
+            self._readers = {kind: len(selected.intersection(streams)) for kind, streams in READERS_BY_CONTENT_TYPE.items()}
+
+    def close(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._memory_bytes = 0
+            if self._spill_dir is not None:
+                self._spill_dir.cleanup()
+                self._spill_dir = None
+
+    def send(self, request: requests.PreparedRequest, send_upstream, **kwargs: Any) -> requests.Response:
+        readers = self._readers_of(request, kwargs)
+        if readers < 2:
+            return send_upstream(request, **kwargs)
+        key = _key(request)
+        with self._lock:
+            entry = self._entries.get(key)
+            leader = entry is None
+            if leader:
+                entry = self._entries[key] = _Entry(readers_left=readers)
+        if leader:
+            return self._fetch(key, entry, request, send_upstream, **kwargs)
+        if not entry.ready.wait(WAIT_FOR_LEADER_SECONDS) or not entry.ok:
+            return send_upstream(request, **kwargs)
+        response = self._take(key, entry, request)
+        return response if response is not None else send_upstream(request, **kwargs)
+
+    def _readers_of(self, request: requests.PreparedRequest, kwargs: Mapping[str, Any]) -> int:
+        if request.method != "GET" or kwargs.get("stream") or not self._readers:
+            return 0
+        if not urlsplit(request.url or "").path.endswith(SHARED_PATH_SUFFIX):
+            return 0
+        return self._readers.get(listing_type(request.url or "") or "", 0)
+
+    def _fetch(self, key: str, entry: _Entry, request, send_upstream, **kwargs: Any) -> requests.Response:
+        try:
+            response = send_upstream(request, **kwargs)
+            if response.status_code == 200:
+                self._keep(entry, response)
+            return response
+        finally:
+            with self._lock:
+                self.sent += 1
+                if not entry.ok or entry.readers_left <= 1:
+                    self._drop(key, entry)
+                else:
+                    entry.readers_left -= 1
+            entry.ready.set()
+
+    def _keep(self, entry: _Entry, response: requests.Response) -> None:
+        content = response.content          # reads the body once; the leader's response keeps it too
+        entry.status_code, entry.encoding = response.status_code, response.encoding
+        entry.headers, entry.size = CaseInsensitiveDict(response.headers), len(content)
+        with self._lock:
+            in_memory = self._memory_bytes + entry.size <= MEMORY_BUDGET_BYTES
+            if in_memory:
+                self._memory_bytes += entry.size
+            elif self._spill_dir is None:
+                self._spill_dir = tempfile.TemporaryDirectory(prefix="confluence-shared-listings-")
+            spill_dir = None if in_memory else self._spill_dir.name
+        if in_memory:
+            entry.content = content
+        else:
+            handle, entry.path = tempfile.mkstemp(dir=spill_dir)
+            with os.fdopen(handle, "wb") as spill:
+                spill.write(content)
+        entry.ok = True
+
+    def _take(self, key: str, entry: _Entry, request: requests.PreparedRequest) -> Optional[requests.Response]:
+        with self._lock:
+            if self._entries.get(key) is not entry:
+                return None                   # already handed to every expected reader: fetch anew
+            content = entry.content
+            path = entry.path
+            entry.readers_left -= 1
+            if entry.readers_left <= 0:
+                self._drop(key, entry, keep_file=True)
+            self.shared += 1
+        if content is None:
+            try:
+                with open(path, "rb") as spill:
+                    content = spill.read()
+            except OSError:
+                return None
+            finally:
+                if entry.readers_left <= 0:
+                    _remove(path)
+        return _response(entry, content, request)
+
+    def _drop(self, key: str, entry: _Entry, keep_file: bool = False) -> None:
+        """Caller holds the lock."""
+        if self._entries.get(key) is entry:
+            del self._entries[key]
+        if entry.content is not None:
+            self._memory_bytes -= entry.size
+        elif entry.path and not keep_file:
+            _remove(entry.path)
+
+
+def _remove(path: Optional[str]) -> None:
+    if path:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _response(entry: _Entry, content: bytes, request: requests.PreparedRequest) -> requests.Response:
+    response = requests.Response()
+    response.status_code = entry.status_code
+    response.headers = CaseInsensitiveDict(entry.headers or {})
+    response.encoding = entry.encoding
+    response._content = content
+    response._content_consumed = True
+    response.url = request.url or ""
+    response.request = request
+    response.reason = "OK"
+    response.from_cache = True          # type: ignore[attr-defined]  # never reached Confluence
+    return response
+
+
+class SharedListingAdapter(BaseAdapter):
+    """Transport adapter: asks the shared table first, else the session's own adapter."""
+
+    def __init__(self, listings: SharedListings, upstream: BaseAdapter) -> None:
+        super().__init__()
+        self._listings, self._upstream = listings, upstream
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        return self._listings.send(request, self._upstream.send, **kwargs)
+
+    def close(self) -> None:
+        self._upstream.close()
+
+
+def share_session_listings(session: requests.Session, listings: SharedListings) -> None:
+    for prefix in ("https://", "http://"):
+        upstream = session.get_adapter(prefix + "confluence.invalid/")
+        if not isinstance(upstream, SharedListingAdapter):
+            session.mount(prefix, SharedListingAdapter(listings, upstream))
+
+
+def install(constructors: dict, requester_model: type, listings: SharedListings) -> None:
+    """Wrap the factory entry for HttpRequester so every requester's session shares search pages."""
+    build_default = constructors[requester_model]
+
+    def build_shared(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
+        requester = build_default(model, config, **kwargs)
+        session = getattr(getattr(requester, "_http_client", None), "_session", None)
+        if session is not None:
+            share_session_listings(session, listings)
+        return requester
+
+    # The factory reads the constructor's keyword-only arguments (`name`, …) to build nested requesters.
+    build_shared.__signature__ = inspect.signature(build_default)  # type: ignore[attr-defined]
+    constructors[requester_model] = build_shared

@@ -1,0 +1,97 @@
+"""One search page fetched once for every stream that lists it (components/shared_listings.py)."""
+import threading
+
+import requests
+
+from source_confluence.components import shared_listings
+from source_confluence.components.shared_listings import SharedListings, listing_type
+
+PAGES_URL = "https://site.example/wiki/rest/api/content/search?cql=type+%3D+page+ORDER+BY+lastmodified+asc&limit=250"
+
+
+def _prepared(url=PAGES_URL, token="a"):
+    return requests.Request("GET", url, headers={"Authorization": f"Basic {token}"}).prepare()
+
+
+class Upstream:
+    """Answers every request with its own body; `gate` holds the answer back until released."""
+
+    def __init__(self, status=200, gate=None):
+        self.calls, self.status, self.gate = [], status, gate
+
+    def send(self, request, **kwargs):
+        self.calls.append(request.url)
+        if self.gate is not None:
+            self.gate.wait(5)
+        response = requests.Response()
+        response.status_code = self.status
+        response._content = f'{{"results": [{len(self.calls)}]}}'.encode()
+        response.url = request.url
+        return response
+
+
+def _listings(*streams):
+    listings = SharedListings()
+    listings.expect_readers(streams)
+    return listings
+
+
+def test_given_three_readers_of_the_page_listing_then_confluence_sees_one_request():
+    listings, upstream = _listings("pages", "pages_content", "content_index"), Upstream()
+    bodies = [listings.send(_prepared(), upstream.send).json() for _ in range(3)]
+    assert upstream.calls == [PAGES_URL] and bodies == [{"results": [1]}] * 3
+    # every expected reader took it: the entry is gone, a fourth read is a new request
+    listings.send(_prepared(), upstream.send)
+    assert len(upstream.calls) == 2
+
+
+def test_given_a_request_in_flight_then_the_second_reader_waits_for_it():
+    gate = threading.Event()
+    listings, upstream = _listings("pages", "pages_content"), Upstream(gate=gate)
+    results = []
+    leader = threading.Thread(target=lambda: results.append(listings.send(_prepared(), upstream.send)))
+    leader.start()
+    while not upstream.calls:
+        pass
+    follower = threading.Thread(target=lambda: results.append(listings.send(_prepared(), upstream.send)))
+    follower.start()
+    gate.set()
+    leader.join(5), follower.join(5)
+    assert len(upstream.calls) == 1 and len(results) == 2
+    assert sum(bool(getattr(r, "from_cache", False)) for r in results) == 1, "the shared copy is marked as not sent"
+
+
+def test_given_a_failed_response_then_every_reader_sends_its_own():
+    listings, upstream = _listings("pages", "pages_content"), Upstream(status=429)
+    statuses = [listings.send(_prepared(), upstream.send).status_code for _ in range(2)]
+    assert statuses == [429, 429] and len(upstream.calls) == 2
+
+
+def test_given_one_reader_or_another_endpoint_or_other_credentials_then_nothing_is_shared():
+    upstream = Upstream()
+    alone = _listings("pages")
+    alone.send(_prepared(), upstream.send), alone.send(_prepared(), upstream.send)
+    assert len(upstream.calls) == 2
+    both, upstream = _listings("pages", "pages_content"), Upstream()
+    both.send(_prepared(token="a"), upstream.send), both.send(_prepared(token="b"), upstream.send)
+    assert len(upstream.calls) == 2, "a response is never handed to other credentials"
+    comments = PAGES_URL.replace("content/search", "content/1/child/comment")
+    both.send(_prepared(comments), upstream.send), both.send(_prepared(comments), upstream.send)
+    assert len(upstream.calls) == 4
+
+
+def test_given_the_memory_budget_is_spent_then_entries_wait_on_disk(monkeypatch):
+    monkeypatch.setattr(shared_listings, "MEMORY_BUDGET_BYTES", 0)
+    listings, upstream = _listings("pages", "pages_content"), Upstream()
+    first = listings.send(_prepared(), upstream.send).json()
+    entry = next(iter(listings._entries.values()))
+    assert entry.content is None and entry.path is not None
+    second = listings.send(_prepared(), upstream.send).json()
+    assert first == second and len(upstream.calls) == 1
+    listings.close()
+
+
+def test_listing_type_reads_the_cql_head():
+    assert listing_type(PAGES_URL) == "page"
+    assert listing_type("https://x/rest/api/content/search?cql=type+IN+(page,+blogpost)") is None
+    assert listing_type("https://x/rest/api/content/search?cql=type+%3D+attachment+AND+container+IN+(1)") == "attachment"
