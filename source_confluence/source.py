@@ -9,6 +9,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 
 from .components import cql  # noqa: F401  registers the CQL macros used by the manifest
 from .components import incoming_state, progress, shared_listings, site_resolution
+from .components.cql import start_date_narrows
 from .components.file_transfer import StreamingFileUploader
 from .components.partition_routers import is_page_set_restricted
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
@@ -73,7 +74,7 @@ class SourceConfluence(YamlDeclarativeSource):
         """The streams whose search requests equal another stream's (components/shared_listings.py).
 
         Only unrestricted configs list the same CQL in several streams; `pages` / `blog_posts` do only
-        while their query has no date clause (a first sync without `start_date`, or full refresh).
+        while their query has no date clause (no state, and no `start_date` after the default).
         """
         if is_page_set_restricted(self._config):
             return set()
@@ -84,7 +85,7 @@ class SourceConfluence(YamlDeclarativeSource):
         for configured in catalog.streams:
             name = configured.stream.name
             incremental = configured.sync_mode == SyncMode.incremental and name in with_state
-            if name in INCREMENTAL_CQL_STREAMS and (incremental or self._config.get("start_date")):
+            if name in INCREMENTAL_CQL_STREAMS and (incremental or start_date_narrows(self._config)):
                 readers.discard(name)
         return readers
 

@@ -62,6 +62,11 @@ def is_first_sync(start_time: str, config: Mapping[str, Any]) -> bool:
     return parse_utc(start_time) <= configured
 
 
+def start_date_narrows(config: Mapping[str, Any]) -> bool:
+    """Whether a first sync's query carries a date clause (a `start_date` after the default)."""
+    return parse_utc(config.get("start_date") or DEFAULT_START_DATE) > parse_utc(DEFAULT_START_DATE)
+
+
 def since_clause(date_field: str, stream_interval: Optional[Mapping[str, Any]], config: Mapping[str, Any]) -> str:
     start_time = (stream_interval or {}).get("start_time")
     if not start_time or not date_field:

@@ -95,3 +95,38 @@ def test_listing_type_reads_the_cql_head():
     assert listing_type(PAGES_URL) == "page"
     assert listing_type("https://x/rest/api/content/search?cql=type+IN+(page,+blogpost)") is None
     assert listing_type("https://x/rest/api/content/search?cql=type+%3D+attachment+AND+container+IN+(1)") == "attachment"
+
+
+def _readers(config_extra=None, state=None, sync_mode="incremental"):
+    from airbyte_cdk.models import SyncMode
+    from airbyte_cdk.test.catalog_builder import CatalogBuilder
+    from airbyte_cdk.test.state_builder import StateBuilder
+
+    from source_confluence import SourceConfluence
+    config = {"domain_name": "http://127.0.0.1:9", "credentials": {"auth_type": "api_token", "email": "e@x", "api_token": "t"},
+              **(config_extra or {})}
+    builder = CatalogBuilder()
+    for stream in ("pages", "pages_content", "content_index", "blog_posts"):
+        builder.with_stream(stream, SyncMode.incremental if stream in ("pages", "blog_posts") and sync_mode == "incremental"
+                            else SyncMode.full_refresh)
+    catalog = builder.build()
+    messages = None
+    if state:
+        state_builder = StateBuilder()
+        for stream, value in state.items():
+            state_builder.with_stream_state(stream, value)
+        messages = state_builder.build()
+    source = SourceConfluence(catalog, config, messages)
+    return source._readers_of_shared_listings(catalog, messages)
+
+
+def test_given_a_first_sync_then_every_listing_stream_shares():
+    assert _readers() == {"pages", "pages_content", "content_index", "blog_posts"}
+    assert _readers({"start_date": "2000-01-01T00:00:00Z"}) == {"pages", "pages_content", "content_index", "blog_posts"}
+
+
+def test_given_a_date_clause_or_a_narrowed_selection_then_those_queries_are_not_expected_to_match():
+    assert _readers({"start_date": "2024-01-01T00:00:00Z"}) == {"pages_content", "content_index"}
+    assert _readers(state={"pages": {"lastModifiedAt": "2026-01-01T00:00:00.000Z"}}) == {
+        "pages_content", "content_index", "blog_posts"}
+    assert _readers({"cql_pages_clause": "space = ENG"}) == set()
