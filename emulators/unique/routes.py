@@ -3,6 +3,7 @@ handlers: both GraphQL endpoints, file-diff, blob upload and read, the token end
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ async def _graphql(emulator, request: Request, user_id: str, schema: GraphQLSche
     if not isinstance(variables, dict) or not isinstance(operation_name, (str, type(None))):
         return _graphql_failure("variables must be an object and operationName a string")
     try:
-        document = parse(body["query"])
+        document = _parsed(body["query"])
     except GraphQLError as syntax_error:
         return _graphql_failure(syntax_error.message, "GRAPHQL_PARSE_FAILED")
     labels = operation_labels(document, operation_name, variables)
@@ -69,7 +70,7 @@ async def _graphql(emulator, request: Request, user_id: str, schema: GraphQLSche
         early = await faults.respond_before(rule, request)
         if early is not None:
             return early
-    validation_errors = validate(schema, document)
+    validation_errors = _validation_errors(schema, body["query"])
     if validation_errors:
         return JSONResponse({"errors": [error.formatted for error in validation_errors]}, status_code=400)
     context = ResolverContext(emulator.store, emulator.assume, user_id, _origin(request))
@@ -83,6 +84,19 @@ async def _graphql(emulator, request: Request, user_id: str, schema: GraphQLSche
     is_request_error = result.data is None and any(error.path is None for error in result.errors or [])
     response = JSONResponse(payload, status_code=400 if is_request_error else 200)
     return faults.respond_after(rule, response) if rule is not None else response
+
+
+# A client sends the same few operation texts thousands of times; like Apollo's document cache,
+# parse and validate each text once (executing is per request). Errors are not cached (lru_cache
+# does not keep exceptions), so a bad query fails every time.
+@functools.lru_cache(maxsize=256)
+def _parsed(query: str):
+    return parse(query)
+
+
+@functools.lru_cache(maxsize=256)
+def _validation_errors(schema: GraphQLSchema, query: str) -> tuple:
+    return tuple(validate(schema, _parsed(query)))
 
 
 def _graphql_failure(message: str, code: str = "BAD_REQUEST") -> JSONResponse:
