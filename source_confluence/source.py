@@ -8,7 +8,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .components import cql  # noqa: F401  registers the CQL macros used by the manifest
-from .components import incoming_state, progress, shared_listings, site_resolution
+from .components import incoming_state, progress, request_timeouts, shared_listings, site_resolution
 from .components.cql import start_date_narrows
 from .components.file_transfer import StreamingFileUploader
 from .components.partition_routers import is_page_set_restricted
@@ -31,6 +31,7 @@ class SourceConfluence(YamlDeclarativeSource):
         self._install_streaming_file_uploader()
         self._concurrent_source._queue.maxsize = RECORD_QUEUE_SIZE
         progress.install_request_counting(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
+        request_timeouts.install(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
         self._shared_listings = shared_listings.SharedListings()
         shared_listings.install(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._shared_listings)
         if self._config and self._needs_cloud_id():

@@ -4,9 +4,12 @@
     token_kind offset: {"results": [3 items], "start": 6, "_links": {"next": "...start=8"}} → 9
       (Data Center under-counts `start` in `next`: advance by what arrived; docs §11)
 
-A missing `next` or an empty page ends the listing (Cloud sometimes sends `next` with no results).
+A missing `next` ends the listing. An empty page with `next` is followed once: if the page after it
+(often the very same URL) is empty too, that is the end (Cloud sometimes sends `next` with no
+results); if it has results, the empty page was transient and nothing is lost.
 A cursor equal to the one just used would loop forever, so it fails loudly (airbyte-python-cdk #1148).
 """
+import threading
 from dataclasses import InitVar, dataclass
 from typing import Any, Mapping, Optional, Union
 from urllib.parse import parse_qs, urlparse
@@ -38,6 +41,8 @@ class LinkedPagePagination(PaginationStrategy):
         self._page_size = int(size) if size not in (None, "", "None") else None
         if self._page_size and self._token_kind == "cursor":
             self._page_size = min(self._page_size, 250)  # v2 and Cloud search: 1..250 (confluence-api.md §4.1)
+        self._lock = threading.Lock()
+        self._followed_empty: set = set()   # request URLs whose empty page's `next` was followed
 
     @property
     def initial_token(self) -> Optional[Any]:
@@ -51,13 +56,15 @@ class LinkedPagePagination(PaginationStrategy):
                         ) -> Optional[Any]:
         body = json_body(response)
         next_link = (body.get("_links") or {}).get("next")
-        results = body.get("results")
-        if not next_link or not results:
+        results = body.get("results") or []
+        if not next_link:
             return None
         if self._token_kind == "offset":
             token: Any = int(body.get("start") or 0) + len(results)
         else:
             token = (parse_qs(urlparse(next_link).query).get("cursor") or [None])[0]
+        if not results:
+            return self._after_empty_page(response, token)
         # A `next` without a cursor after the first page points back at the first page.
         if str(token) == str(last_page_token_value):
             raise RepeatedPageToken(
@@ -65,4 +72,15 @@ class LinkedPagePagination(PaginationStrategy):
                 internal_message=f"repeated page token {token!r}",
                 failure_type=FailureType.system_error,
             )
+        return token
+
+    def _after_empty_page(self, response: requests.Response, token: Any) -> Optional[Any]:
+        """An empty page with a `next` link: follow it once (a transient empty page must not end the
+        listing and lose what follows); an empty page again at that point is the end (Cloud's
+        trailing empty page, confluence-api.md §4)."""
+        url = response.request.url if response.request is not None else ""
+        with self._lock:
+            if url in self._followed_empty:
+                return None
+            self._followed_empty.add(url)
         return token

@@ -10,7 +10,8 @@ keeps them so), so the second and third reader can take the first reader's respo
     content_index  the same URL (its `page` partition)                                               → shared
 
 Only successful (200) `content/search` GETs are shared, keyed by the full URL (query sorted) and
-the Authorization header. A reader that finds the request in flight waits for it; if it fails
+the Authorization header, and a stream never gets the same shared response twice: asking again
+(a retry, or following an empty page's `next` to the same URL) goes to Confluence. A reader that finds the request in flight waits for it; if it fails
 (429, 5xx, reset), each reader sends its own request and handles it as usual. An entry is dropped
 once all expected readers (the selected streams of that listing) took it; until then it stays in
 memory up to `MEMORY_BUDGET_BYTES`, beyond that in a temporary file, so readers that run far apart
@@ -66,6 +67,7 @@ def _key(request: requests.PreparedRequest) -> str:
 class _Entry:
     readers_left: int
     ready: threading.Event = field(default_factory=threading.Event)
+    takers: set = field(default_factory=set)
     ok: bool = False
     status_code: int = 0
     headers: Optional[CaseInsensitiveDict] = None
@@ -101,16 +103,25 @@ class SharedListings:
                 self._spill_dir.cleanup()
                 self._spill_dir = None
 
-    def send(self, request: requests.PreparedRequest, send_upstream, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, send_upstream, reader: Any = None, **kwargs: Any) -> requests.Response:
         readers = self._readers_of(request, kwargs)
         if readers < 2:
             return send_upstream(request, **kwargs)
         key = _key(request)
         with self._lock:
             entry = self._entries.get(key)
-            leader = entry is None
+            if entry is not None and reader in entry.takers:
+                entry = None                  # the same stream asks again (a retry): it wants a fresh answer
+                repeat = True
+            else:
+                repeat = False
+            leader = entry is None and not repeat
             if leader:
                 entry = self._entries[key] = _Entry(readers_left=readers)
+            if entry is not None:
+                entry.takers.add(reader)
+        if repeat:
+            return send_upstream(request, **kwargs)
         if leader:
             return self._fetch(key, entry, request, send_upstream, **kwargs)
         if not entry.ready.wait(WAIT_FOR_LEADER_SECONDS) or not entry.ok:
@@ -220,7 +231,7 @@ class SharedListingAdapter(BaseAdapter):
         self._listings, self._upstream = listings, upstream
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        return self._listings.send(request, self._upstream.send, **kwargs)
+        return self._listings.send(request, self._upstream.send, reader=id(self), **kwargs)
 
     def close(self) -> None:
         self._upstream.close()

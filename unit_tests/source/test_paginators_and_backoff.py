@@ -1,4 +1,4 @@
-"""Paging ends on a missing `next` or an empty page, fails on a repeated token; waits honour Retry-After, capped."""
+"""Paging ends on a missing `next` or a second empty page, fails on a repeated token; waits honour Retry-After, capped."""
 import json
 from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
@@ -28,9 +28,21 @@ def test_given_next_link_with_cursor_then_token_is_the_cursor():
     assert strategy().next_page_token(response(body), 1, None, None) == "abc="
 
 
-def test_given_next_link_on_an_empty_page_then_listing_ends():
+def test_given_next_link_on_an_empty_page_then_it_is_followed_once_and_a_second_empty_page_ends_it():
+    # A transient empty page must not end the listing (what follows would be lost silently); the same
+    # empty page again is Cloud's trailing empty page: the end, not a loop.
+    paging = strategy()
     body = {"results": [], "_links": {"next": "/wiki/api/v2/pages?cursor=abc"}}
-    assert strategy().next_page_token(response(body), 0, None, None) is None
+    assert paging.next_page_token(response(body), 0, None, "abc") == "abc"
+    assert paging.next_page_token(response(body), 0, None, "abc") is None
+
+
+def test_given_an_empty_page_then_the_page_after_it_continues_normally():
+    paging = strategy("offset")
+    empty = {"results": [], "start": 0, "_links": {"next": "/rest/api/x?start=0"}}
+    assert paging.next_page_token(response(empty), 0, None, None) == 0
+    full = {"results": [{"id": "1"}], "start": 0, "_links": {"next": "/rest/api/x?start=1"}}
+    assert paging.next_page_token(response(full), 1, None, 0) == 1
 
 
 def test_given_no_next_link_then_listing_ends():

@@ -38,10 +38,11 @@ def _listings(*streams):
 
 def test_given_three_readers_of_the_page_listing_then_confluence_sees_one_request():
     listings, upstream = _listings("pages", "pages_content", "content_index"), Upstream()
-    bodies = [listings.send(_prepared(), upstream.send).json() for _ in range(3)]
+    bodies = [listings.send(_prepared(), upstream.send, reader=stream).json()
+              for stream in ("pages", "pages_content", "content_index")]
     assert upstream.calls == [PAGES_URL] and bodies == [{"results": [1]}] * 3
     # every expected reader took it: the entry is gone, a fourth read is a new request
-    listings.send(_prepared(), upstream.send)
+    listings.send(_prepared(), upstream.send, reader="pages")
     assert len(upstream.calls) == 2
 
 
@@ -49,11 +50,11 @@ def test_given_a_request_in_flight_then_the_second_reader_waits_for_it():
     gate = threading.Event()
     listings, upstream = _listings("pages", "pages_content"), Upstream(gate=gate)
     results = []
-    leader = threading.Thread(target=lambda: results.append(listings.send(_prepared(), upstream.send)))
+    leader = threading.Thread(target=lambda: results.append(listings.send(_prepared(), upstream.send, reader=1)))
     leader.start()
     while not upstream.calls:
         pass
-    follower = threading.Thread(target=lambda: results.append(listings.send(_prepared(), upstream.send)))
+    follower = threading.Thread(target=lambda: results.append(listings.send(_prepared(), upstream.send, reader=2)))
     follower.start()
     gate.set()
     leader.join(5), follower.join(5)
@@ -63,30 +64,30 @@ def test_given_a_request_in_flight_then_the_second_reader_waits_for_it():
 
 def test_given_a_failed_response_then_every_reader_sends_its_own():
     listings, upstream = _listings("pages", "pages_content"), Upstream(status=429)
-    statuses = [listings.send(_prepared(), upstream.send).status_code for _ in range(2)]
+    statuses = [listings.send(_prepared(), upstream.send, reader=r).status_code for r in (1, 2)]
     assert statuses == [429, 429] and len(upstream.calls) == 2
 
 
 def test_given_one_reader_or_another_endpoint_or_other_credentials_then_nothing_is_shared():
     upstream = Upstream()
     alone = _listings("pages")
-    alone.send(_prepared(), upstream.send), alone.send(_prepared(), upstream.send)
+    alone.send(_prepared(), upstream.send, reader=1), alone.send(_prepared(), upstream.send, reader=2)
     assert len(upstream.calls) == 2
     both, upstream = _listings("pages", "pages_content"), Upstream()
-    both.send(_prepared(token="a"), upstream.send), both.send(_prepared(token="b"), upstream.send)
+    both.send(_prepared(token="a"), upstream.send, reader=1), both.send(_prepared(token="b"), upstream.send, reader=2)
     assert len(upstream.calls) == 2, "a response is never handed to other credentials"
     comments = PAGES_URL.replace("content/search", "content/1/child/comment")
-    both.send(_prepared(comments), upstream.send), both.send(_prepared(comments), upstream.send)
+    both.send(_prepared(comments), upstream.send, reader=1), both.send(_prepared(comments), upstream.send, reader=2)
     assert len(upstream.calls) == 4
 
 
 def test_given_the_memory_budget_is_spent_then_entries_wait_on_disk(monkeypatch):
     monkeypatch.setattr(shared_listings, "MEMORY_BUDGET_BYTES", 0)
     listings, upstream = _listings("pages", "pages_content"), Upstream()
-    first = listings.send(_prepared(), upstream.send).json()
+    first = listings.send(_prepared(), upstream.send, reader=1).json()
     entry = next(iter(listings._entries.values()))
     assert entry.content is None and entry.path is not None
-    second = listings.send(_prepared(), upstream.send).json()
+    second = listings.send(_prepared(), upstream.send, reader=2).json()
     assert first == second and len(upstream.calls) == 1
     listings.close()
 
@@ -130,3 +131,11 @@ def test_given_a_date_clause_or_a_narrowed_selection_then_those_queries_are_not_
     assert _readers(state={"pages": {"lastModifiedAt": "2026-01-01T00:00:00.000Z"}}) == {
         "pages_content", "content_index", "blog_posts"}
     assert _readers({"cql_pages_clause": "space = ENG"}) == set()
+
+
+def test_given_the_same_reader_asks_again_then_it_gets_a_fresh_answer():
+    listings, upstream = _listings("pages", "pages_content", "content_index"), Upstream()
+    first = listings.send(_prepared(), upstream.send, reader="pages").json()
+    again = listings.send(_prepared(), upstream.send, reader="pages").json()
+    other = listings.send(_prepared(), upstream.send, reader="pages_content").json()
+    assert (first, again, other) == ({"results": [1]}, {"results": [2]}, {"results": [1]})

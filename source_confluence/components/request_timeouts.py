@@ -1,0 +1,34 @@
+"""Every request the source sends has a connect and a read timeout, the read one from the config.
+
+    config {"read_timeout_seconds": 3} → requests(..., timeout=(30, 3)) on every requester
+
+The manifest's HttpRequester takes `read_timeout_in_seconds` only as a literal number, and a hung
+Confluence (a proxy that accepts and never answers) must not stall a sync, so the factory entry
+for HttpRequester is wrapped and each built requester's HTTP client gets the configured timeouts.
+A timed-out request is an exception the CDK retries like a 5xx (bounded by the error handler).
+"""
+import inspect
+from typing import Any, Mapping
+
+CONNECT_TIMEOUT_SECONDS = 30.0
+DEFAULT_READ_TIMEOUT_SECONDS = 300.0
+
+
+def timeouts(config: Mapping[str, Any]) -> tuple:
+    read = config.get("read_timeout_seconds")
+    return CONNECT_TIMEOUT_SECONDS, float(read) if read else DEFAULT_READ_TIMEOUT_SECONDS
+
+
+def install(constructors: dict, requester_model: type) -> None:
+    build_default = constructors[requester_model]
+
+    def build_with_timeouts(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
+        requester = build_default(model, config, **kwargs)
+        client = getattr(requester, "_http_client", None)
+        if client is not None and getattr(client, "_request_timeout", None) is None:
+            client._request_timeout = timeouts(config or {})
+        return requester
+
+    # The factory reads the constructor's keyword-only arguments (`name`, …) to build nested requesters.
+    build_with_timeouts.__signature__ = inspect.signature(build_default)  # type: ignore[attr-defined]
+    constructors[requester_model] = build_with_timeouts
