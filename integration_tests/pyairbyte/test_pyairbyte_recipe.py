@@ -53,3 +53,8 @@ def test_given_the_emulator_when_pyairbyte_reads_spaces_and_pages_then_the_cache
     page_ids = result["pages"].to_pandas()["id"].astype(str).tolist()
     assert sorted(space_ids) == sorted(truth["spaces"])
     assert sorted(page_ids) == sorted(truth["pages"])
+    # The columns docs/pyairbyte.md prints (PyAirbyte lowercases names) hold real values.
+    pages = result["pages"].to_pandas()
+    assert {"id", "title", "spacekey", "body_markdown"} <= set(pages.columns)
+    assert set(pages["spacekey"]) <= {space["key"] for space in truth["spaces"].values()}
+    assert pages["body_markdown"].str.len().max() > 0
