@@ -11,7 +11,7 @@ from .components import cql  # noqa: F401  registers the CQL macros used by the 
 from .components import incoming_state, progress, request_timeouts, shared_listings, site_resolution
 from .components.cql import start_date_narrows
 from .components.file_transfer import StreamingFileUploader
-from .components.partition_routers import is_page_set_restricted
+from .components.partition_routers import is_page_set_restricted, listing_cqls
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
 INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts", "page_versions"}  # page_versions: its changed-pages CQL
@@ -61,7 +61,8 @@ class SourceConfluence(YamlDeclarativeSource):
             self._config["__ingest_all_roots"] = site_resolution.ingest_all_roots(
                 self._declared_requester("content_search_requester"), self._config["ingest_all_label"],
                 int(self._config.get("page_size") or 250), is_datacenter(self._config))
-        self._shared_listings.expect_readers(self._readers_of_shared_listings(catalog, state))
+        self._shared_listings.expect_readers(self._readers_of_shared_listings(catalog), listing_cqls(self._config))
+        self._config["__shared_listing_types"] = sorted(self._shared_listings.shared_types())
         try:
             yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
         finally:
@@ -70,8 +71,7 @@ class SourceConfluence(YamlDeclarativeSource):
                             f"{self._shared_listings.sent} requests.")
             self._shared_listings.close()
 
-    def _readers_of_shared_listings(self, catalog: ConfiguredAirbyteCatalog,
-                                    state: Optional[List[AirbyteStateMessage]]) -> set:
+    def _readers_of_shared_listings(self, catalog: ConfiguredAirbyteCatalog) -> set:
         """The streams whose search requests equal another stream's (components/shared_listings.py).
 
         Only unrestricted configs list the same CQL in several streams; `pages` / `blog_posts` do only
@@ -80,12 +80,11 @@ class SourceConfluence(YamlDeclarativeSource):
         if is_page_set_restricted(self._config):
             return set()
         readers = {configured.stream.name for configured in catalog.streams}
-        with_state = {message.stream.stream_descriptor.name for message in state or []
-                      if getattr(message, "stream", None) is not None
-                      and getattr(message.stream.stream_state, "__dict__", message.stream.stream_state)}
         for configured in catalog.streams:
             name = configured.stream.name
-            incremental = configured.sync_mode == SyncMode.incremental and name in with_state
+            # The state the cursors use (run.py dropped what it could not trust), not the raw file.
+            has_state = bool(self._connector_state_manager.get_stream_state(name, None))
+            incremental = configured.sync_mode == SyncMode.incremental and has_state
             if name in INCREMENTAL_CQL_STREAMS and (incremental or start_date_narrows(self._config)):
                 readers.discard(name)
         return readers

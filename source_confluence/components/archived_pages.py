@@ -7,14 +7,15 @@ listing alone can never honour `include_archived`. The legacy content list can:
 
 Its records have the shape of the search results (the same expand), so the stream's transformation and
 incremental filter treat them alike: an archived page older than the cursor is dropped client-side.
-The search listing is read first; once a response has no `next` (or no results: the end of the search
-as the paginator sees it), the archived pages follow. Offset paging advances by what arrived (Data
+The search listing is read first; once it ends as the paginator sees it (no `next`, or the same URL
+empty a second time), the archived pages follow, once. Offset paging advances by what arrived (Data
 Center caps `limit` silently and under-counts `start` in `_links.next`).
 
 A `cql_pages_clause` or ingest labels select pages by CQL, which archived pages cannot match: then no
 archived page is added, and the log says so once. `space_keys` is applied to them client-side.
 """
 import logging
+import threading
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, Iterator, List, Mapping, MutableMapping
 
@@ -53,15 +54,29 @@ class ArchivedPagesAfterSearch(RecordExtractor):
     parameters: InitVar[Mapping[str, Any]]
     expand: str = "content"
     _warned: bool = field(default=False, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _empty_seen: set = field(default_factory=set, init=False, repr=False)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         body = json_body(response)
         results = (body.get("results") or []) if isinstance(body, dict) else []
         yield from results
-        last_search_page = not results or not (body.get("_links") or {}).get("next")
-        is_page_listing = listing_type(response.request.url or "") == "page" if response.request is not None else True
-        if self.config.get("include_archived") and last_search_page and is_page_listing:
+        url = (response.request.url or "") if response.request is not None else ""
+        is_page_listing = listing_type(url) == "page" if response.request is not None else True
+        if self.config.get("include_archived") and is_page_listing and self._ends_search(body, results, url):
             yield from self._archived()
+
+    def _ends_search(self, body: Mapping[str, Any], results: list, url: str) -> bool:
+        """The paginator's rule (paginators.py): no `next`, or this URL came back empty a second time."""
+        if not (body.get("_links") or {}).get("next"):
+            return True
+        if results:
+            return False
+        with self._lock:
+            if url in self._empty_seen:
+                return True
+            self._empty_seen.add(url)
+            return False
 
     def _archived(self) -> Iterator[MutableMapping[str, Any]]:
         if is_page_set_restricted(self.config):

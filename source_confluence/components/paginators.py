@@ -4,9 +4,10 @@
     token_kind offset: {"results": [3 items], "start": 6, "_links": {"next": "...start=8"}} → 9
       (Data Center under-counts `start` in `next`: advance by what arrived; docs §11)
 
-A missing `next` ends the listing. An empty page with `next` is followed once: if the page after it
-(often the very same URL) is empty too, that is the end (Cloud sometimes sends `next` with no
-results); if it has results, the empty page was transient and nothing is lost.
+A missing `next` ends the listing. An empty page with `next` is followed: the same URL empty a
+second time is the end (Cloud sometimes sends `next` with no results, pointing at itself); a page
+with results means the empty one was transient and nothing is lost; a chain of empty pages with
+new cursors is followed while the cursors change (that is progress, not a loop).
 A cursor equal to the one just used would loop forever, so it fails loudly (airbyte-python-cdk #1148).
 """
 import threading
@@ -75,9 +76,9 @@ class LinkedPagePagination(PaginationStrategy):
         return token
 
     def _after_empty_page(self, response: requests.Response, token: Any) -> Optional[Any]:
-        """An empty page with a `next` link: follow it once (a transient empty page must not end the
-        listing and lose what follows); an empty page again at that point is the end (Cloud's
-        trailing empty page, confluence-api.md §4)."""
+        """An empty page with a `next` link: follow it (a transient empty page must not end the listing
+        and lose what follows); the same URL empty again is the end (Cloud's trailing empty page,
+        confluence-api.md §4)."""
         url = response.request.url if response.request is not None else ""
         with self._lock:
             if url in self._followed_empty:

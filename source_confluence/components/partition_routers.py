@@ -35,7 +35,8 @@ class ContentScopePartitionRouter(PartitionRouter):
     content_types: str = ""
     lead_content_types: str = ""
     # content_index: list with the same CQL and expand as the pages / blog_posts / attachments streams,
-    # so each search page is fetched once for both (unrestricted configs only).
+    # so each search page is fetched once for both (unrestricted configs, listings named in the
+    # config's `__shared_listing_types`, set by source.py from the catalog).
     same_requests_as_streams: bool = False
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
@@ -44,8 +45,9 @@ class ContentScopePartitionRouter(PartitionRouter):
     def stream_slices(self) -> Iterable[StreamSlice]:
         leads = [k.strip() for k in self.lead_content_types.split(",") if k.strip()]
         if not is_page_set_restricted(self.config):
-            if self.same_requests_as_streams:
-                yield from self._slices_of_the_streams_listings()
+            shared = set(self.config.get("__shared_listing_types") or ()) if self.same_requests_as_streams else set()
+            if shared:
+                yield from self._slices_of_the_streams_listings(shared)
                 return
             yield self._slice(confluence_cql(",".join(leads + [self._content_types]), self.config))
             return
@@ -61,10 +63,14 @@ class ContentScopePartitionRouter(PartitionRouter):
     def _slice(cql: str, expand: str = "") -> StreamSlice:
         return StreamSlice(partition={"cql": cql, **({"expand": expand} if expand else {})}, cursor_slice={})
 
-    def _slices_of_the_streams_listings(self) -> Iterable[StreamSlice]:
-        """The very requests `pages`, `blog_posts` and `attachments` send (components/shared_listings.py)."""
+    def _slices_of_the_streams_listings(self, shared: set) -> Iterable[StreamSlice]:
+        """The very requests `pages`, `blog_posts` and `attachments` send for the listings another selected
+        stream also reads (components/shared_listings.py); the others in this stream's light form."""
         for kind, date_field, expand in STREAM_LISTINGS:
-            yield self._slice(confluence_cql(kind, self.config, None, date_field), confluence_expand(expand, self.config))
+            if kind in shared:
+                yield self._slice(confluence_cql(kind, self.config, None, date_field), confluence_expand(expand, self.config))
+            else:
+                yield self._slice(confluence_cql(kind, self.config))
 
     def _selected_page_ids(self) -> List[str]:
         params = {"cql": confluence_cql("page", self.config), "limit": 250}
@@ -84,3 +90,8 @@ class ContentScopePartitionRouter(PartitionRouter):
 
     def get_stream_state(self) -> Optional[Mapping[str, StreamState]]:
         return None
+
+
+def listing_cqls(config: Mapping[str, Any]) -> dict:
+    """CQL → content type of the listings streams share (the first-sync form, without a date clause)."""
+    return {confluence_cql(kind, config, None, date_field): kind for kind, date_field, _ in STREAM_LISTINGS}

@@ -1,4 +1,4 @@
-"""Every request the source sends has a connect and a read timeout, the read one from the config.
+"""Every request of the source's requesters has a connect and a read timeout (the read one from the config).
 
     config {"read_timeout_seconds": 3} → requests(..., timeout=(30, 3)) on every requester
 
@@ -6,6 +6,7 @@ The manifest's HttpRequester takes `read_timeout_in_seconds` only as a literal n
 Confluence (a proxy that accepts and never answers) must not stall a sync, so the factory entry
 for HttpRequester is wrapped and each built requester's HTTP client gets the configured timeouts.
 A timed-out request is an exception the CDK retries like a 5xx (bounded by the error handler).
+Not covered: the CDK's own OAuth token refresh, which sends its request without a timeout.
 """
 import inspect
 from typing import Any, Mapping

@@ -9,20 +9,23 @@ keeps them so), so the second and third reader can take the first reader's respo
     pages_content  the same URL, while in flight or after it arrived                                 → shared
     content_index  the same URL (its `page` partition)                                               → shared
 
-Only successful (200) `content/search` GETs are shared, keyed by the full URL (query sorted) and
+Only successful (200), non-empty `content/search` GETs whose CQL is exactly one of the listings
+(`expect_readers`) are shared, keyed by the full URL (query sorted) and
 the Authorization header, and a stream never gets the same shared response twice: asking again
 (a retry, or following an empty page's `next` to the same URL) goes to Confluence. A reader that finds the request in flight waits for it; if it fails
 (429, 5xx, reset), each reader sends its own request and handles it as usual. An entry is dropped
 once all expected readers (the selected streams of that listing) took it; until then it stays in
-memory up to `MEMORY_BUDGET_BYTES`, beyond that in a temporary file, so readers that run far apart
-(four workers, eleven streams) still share without holding a listing in memory. Entries a reader
-never comes for (e.g. `pages` with a start date asks other URLs) are removed with the sync.
+memory up to `MEMORY_BUDGET_BYTES`, beyond that in a temporary file (up to `SPILL_BUDGET_BYTES`; past
+it a page is not kept and its other readers fetch their own), so readers that run far apart (four
+workers, eleven streams) still share without holding a listing in memory. Whatever is left when the
+sync ends (a reader stream that failed early) is removed then.
 
 Shared responses are marked `from_cache`, so the progress counters count only what Confluence saw.
 """
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import os
 import tempfile
@@ -44,6 +47,8 @@ READERS_BY_CONTENT_TYPE = {
     "attachment": ("attachments", "content_index"),
 }
 MEMORY_BUDGET_BYTES = 32 * 1024 * 1024
+SPILL_BUDGET_BYTES = 1024 * 1024 * 1024   # beyond it a page is not kept: its other readers fetch their own
+SMALL_BODY_BYTES = 4096                   # an empty page is small: cheap to recognise, never worth sharing
 WAIT_FOR_LEADER_SECONDS = 600.0
 SHARED_PATH_SUFFIX = "/rest/api/content/search"
 
@@ -84,21 +89,31 @@ class SharedListings:
         self._lock = threading.Lock()
         self._entries: Dict[str, _Entry] = {}
         self._readers: Dict[str, int] = {}
+        self._listing_cqls: Dict[str, str] = {}
         self._memory_bytes = 0
+        self._spill_bytes = 0
         self._spill_dir: Optional[tempfile.TemporaryDirectory] = None
         self.sent = 0
         self.shared = 0
 
-    def expect_readers(self, selected_streams: Iterable[str]) -> None:
-        """Called with the catalog before a read: a listing is shared only if two or more selected streams read it."""
+    def expect_readers(self, selected_streams: Iterable[str], listing_cqls: Mapping[str, str]) -> None:
+        """Called before a read with the streams that send the listings' requests and the exact CQL of
+        each listing (CQL → content type): only those queries are shared, and only when two or more
+        selected streams read them (any other query could leave an entry no reader ever comes for)."""
         selected = set(selected_streams)
         with self._lock:
             self._readers = {kind: len(selected.intersection(streams)) for kind, streams in READERS_BY_CONTENT_TYPE.items()}
+            self._listing_cqls = dict(listing_cqls)
+
+    def shared_types(self) -> set:
+        """The content types whose listing has two or more readers."""
+        with self._lock:
+            return {kind for kind, readers in self._readers.items() if readers >= 2}
 
     def close(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._memory_bytes = 0
+            self._memory_bytes = self._spill_bytes = 0
             if self._spill_dir is not None:
                 self._spill_dir.cleanup()
                 self._spill_dir = None
@@ -132,9 +147,11 @@ class SharedListings:
     def _readers_of(self, request: requests.PreparedRequest, kwargs: Mapping[str, Any]) -> int:
         if request.method != "GET" or kwargs.get("stream") or not self._readers:
             return 0
-        if not urlsplit(request.url or "").path.endswith(SHARED_PATH_SUFFIX):
+        parts = urlsplit(request.url or "")
+        if not parts.path.endswith(SHARED_PATH_SUFFIX):
             return 0
-        return self._readers.get(listing_type(request.url or "") or "", 0)
+        kind = self._listing_cqls.get(dict(parse_qsl(parts.query)).get("cql", ""))
+        return self._readers.get(kind or "", 0)
 
     def _fetch(self, key: str, entry: _Entry, request, send_upstream, **kwargs: Any) -> requests.Response:
         try:
@@ -153,14 +170,20 @@ class SharedListings:
 
     def _keep(self, entry: _Entry, response: requests.Response) -> None:
         content = response.content          # reads the body once; the leader's response keeps it too
+        if len(content) <= SMALL_BODY_BYTES and _has_no_results(content):
+            return                          # an empty page (maybe one the error handler retries): not shared
         entry.status_code, entry.encoding = response.status_code, response.encoding
         entry.headers, entry.size = CaseInsensitiveDict(response.headers), len(content)
         with self._lock:
             in_memory = self._memory_bytes + entry.size <= MEMORY_BUDGET_BYTES
             if in_memory:
                 self._memory_bytes += entry.size
-            elif self._spill_dir is None:
-                self._spill_dir = tempfile.TemporaryDirectory(prefix="confluence-shared-listings-")
+            elif self._spill_bytes + entry.size > SPILL_BUDGET_BYTES:
+                return                      # not kept: the other readers send their own request
+            else:
+                self._spill_bytes += entry.size
+                if self._spill_dir is None:
+                    self._spill_dir = tempfile.TemporaryDirectory(prefix="confluence-shared-listings-")
             spill_dir = None if in_memory else self._spill_dir.name
         if in_memory:
             entry.content = content
@@ -177,9 +200,9 @@ class SharedListings:
             content = entry.content
             path = entry.path
             entry.readers_left -= 1
-            if entry.readers_left <= 0:
+            is_last = entry.readers_left <= 0
+            if is_last:
                 self._drop(key, entry, keep_file=True)
-            self.shared += 1
         if content is None:
             try:
                 with open(path, "rb") as spill:
@@ -187,8 +210,10 @@ class SharedListings:
             except OSError:
                 return None
             finally:
-                if entry.readers_left <= 0:
+                if is_last:                   # only the last reader removes the file, after reading it
                     _remove(path)
+        with self._lock:
+            self.shared += 1
         return _response(entry, content, request)
 
     def _drop(self, key: str, entry: _Entry, keep_file: bool = False) -> None:
@@ -197,8 +222,18 @@ class SharedListings:
             del self._entries[key]
         if entry.content is not None:
             self._memory_bytes -= entry.size
-        elif entry.path and not keep_file:
-            _remove(entry.path)
+        elif entry.path:
+            self._spill_bytes -= entry.size
+            if not keep_file:
+                _remove(entry.path)
+
+
+def _has_no_results(content: bytes) -> bool:
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return True
+    return not isinstance(body, dict) or not body.get("results")
 
 
 def _remove(path: Optional[str]) -> None:

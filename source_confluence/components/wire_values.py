@@ -7,7 +7,7 @@ from .markdown import storage_to_markdown
 
 # `pages` and `pages_content` convert the same bodies, in the same order (both list by lastmodified):
 # the second conversion is a cache hit. Keyed by the body itself, so an edited body is converted anew.
-MARKDOWN_CACHE_ENTRIES = 2048
+MARKDOWN_CACHE_ENTRIES = 512   # the two streams read the same shared pages at the same time
 
 
 def iso_utc(value: Any) -> Optional[str]:

@@ -63,3 +63,14 @@ def test_given_include_archived_off_or_a_cql_selection_then_nothing_is_requested
         requester = FakeRequester([])
         assert [r["id"] for r in _extractor(requester, **config).extract_records(search)] == ["1"]
         assert requester.calls == []
+
+
+def test_given_an_empty_page_with_next_then_archived_pages_follow_only_when_the_search_really_ends():
+    # The paginator follows an empty page's `next` once; only the second empty answer ends the search.
+    requester = FakeRequester([{"results": [_page("7")], "_links": {}}])
+    extractor = _extractor(requester, include_archived=True)
+    empty = _response({"results": [], "_links": {"next": "/rest/api/content/search?cursor=x"}})
+    empty.request = requests.Request("GET", "https://x/rest/api/content/search?cql=type+%3D+page&cursor=x").prepare()
+    assert [r["id"] for r in extractor.extract_records(empty)] == []
+    assert [r["id"] for r in extractor.extract_records(empty)] == ["7"]
+    assert len(requester.calls) == 1

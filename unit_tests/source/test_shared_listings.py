@@ -30,9 +30,12 @@ class Upstream:
         return response
 
 
+LISTING_CQLS = {"type = page ORDER BY lastmodified asc": "page"}
+
+
 def _listings(*streams):
     listings = SharedListings()
-    listings.expect_readers(streams)
+    listings.expect_readers(streams, LISTING_CQLS)
     return listings
 
 
@@ -79,6 +82,22 @@ def test_given_one_reader_or_another_endpoint_or_other_credentials_then_nothing_
     comments = PAGES_URL.replace("content/search", "content/1/child/comment")
     both.send(_prepared(comments), upstream.send, reader=1), both.send(_prepared(comments), upstream.send, reader=2)
     assert len(upstream.calls) == 4
+    # page_versions' changed-pages query is `type = page …` too, but no other stream sends it
+    other_cql = PAGES_URL.replace("ORDER+BY", "AND+lastmodified+%3E%3D+%222026-01-01%22+ORDER+BY")
+    both.send(_prepared(other_cql), upstream.send, reader=1), both.send(_prepared(other_cql), upstream.send, reader=2)
+    assert len(upstream.calls) == 6
+    assert not [key for key in both._entries if "lastmodified+%3E%3D" in key], "an unknown query is never kept"
+
+
+def test_given_an_empty_page_then_it_is_not_shared():
+    class EmptyUpstream(Upstream):
+        def send(self, request, **kwargs):
+            response = super().send(request, **kwargs)
+            response._content = b'{"results": [], "_links": {"next": "/rest/api/content/search?cursor=x"}}'
+            return response
+    listings, upstream = _listings("pages", "pages_content"), EmptyUpstream()
+    listings.send(_prepared(), upstream.send, reader=1), listings.send(_prepared(), upstream.send, reader=2)
+    assert len(upstream.calls) == 2
 
 
 def test_given_the_memory_budget_is_spent_then_entries_wait_on_disk(monkeypatch):
@@ -118,7 +137,7 @@ def _readers(config_extra=None, state=None, sync_mode="incremental"):
             state_builder.with_stream_state(stream, value)
         messages = state_builder.build()
     source = SourceConfluence(catalog, config, messages)
-    return source._readers_of_shared_listings(catalog, messages)
+    return source._readers_of_shared_listings(catalog)
 
 
 def test_given_a_first_sync_then_every_listing_stream_shares():
@@ -139,3 +158,20 @@ def test_given_the_same_reader_asks_again_then_it_gets_a_fresh_answer():
     again = listings.send(_prepared(), upstream.send, reader="pages").json()
     other = listings.send(_prepared(), upstream.send, reader="pages_content").json()
     assert (first, again, other) == ({"results": [1]}, {"results": [2]}, {"results": [1]})
+
+
+def test_given_content_index_then_it_sends_the_streams_requests_only_for_listings_shared_with_them():
+    from source_confluence.components.partition_routers import ContentScopePartitionRouter
+
+    def partitions(shared):
+        router = ContentScopePartitionRouter(page_ids_requester=None, parameters={}, same_requests_as_streams=True,
+                                             config={"__shared_listing_types": shared}, content_types="attachment",
+                                             lead_content_types="page,blogpost")
+        return [dict(s.partition) for s in router.stream_slices()]
+
+    # alone: one light listing, no bodies
+    assert partitions([]) == [{"cql": "type IN (page, blogpost, attachment)"}]
+    # with pages selected: the page listing exactly as `pages` sends it; the rest light
+    page, blog, attachment = partitions(["page"])
+    assert page["cql"] == "type = page ORDER BY lastmodified asc" and "body.storage" in page["expand"]
+    assert blog == {"cql": "type = blogpost"} and attachment == {"cql": "type = attachment"}
