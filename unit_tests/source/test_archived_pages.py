@@ -74,3 +74,26 @@ def test_given_an_empty_page_with_next_then_archived_pages_follow_only_when_the_
     assert [r["id"] for r in extractor.extract_records(empty)] == []
     assert [r["id"] for r in extractor.extract_records(empty)] == ["7"]
     assert len(requester.calls) == 1
+
+
+def test_given_a_cql_selection_then_the_log_says_why_no_archived_page_is_added():
+    import logging
+
+    class Collect(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    handler, logger = Collect(), logging.getLogger("airbyte")
+    logger.addHandler(handler)   # directly on the logger: other tests may stop it propagating
+    try:
+        search = _response({"results": [{"id": "1"}], "_links": {}})
+        extractor = _extractor(FakeRequester([]), include_archived=True, cql_pages_clause="space = ENG")
+        list(extractor.extract_records(search)), list(extractor.extract_records(search))
+    finally:
+        logger.removeHandler(handler)
+    warnings = [m for m in handler.messages if "include_archived" in m]
+    assert len(warnings) == 1, "said once per sync, not once per page"
