@@ -15,7 +15,6 @@ A `cql_pages_clause` or ingest labels select pages by CQL, which archived pages 
 archived page is added, and the log says so once. `space_keys` is applied to them client-side.
 """
 import logging
-import threading
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterable, Iterator, List, Mapping, MutableMapping
 
@@ -26,6 +25,8 @@ from airbyte_cdk.sources.types import Config
 
 from .cql import confluence_expand
 from .partition_routers import is_page_set_restricted
+from .cql_listing import cql_results
+from .paginators import EmptyPages
 from .response_bodies import json_body
 from .shared_listings import listing_type
 
@@ -33,16 +34,9 @@ LOGGER = logging.getLogger("airbyte")
 
 
 def archived_pages(requester: Requester, expand: str, page_size: int) -> Iterator[MutableMapping[str, Any]]:
-    start = 0
-    while True:
-        response = requester.send_request(request_params={
-            "type": "page", "status": "archived", "expand": expand, "start": start, "limit": page_size})
-        body = json_body(response)
-        results = body.get("results") or []
-        yield from results
-        if not results or not (body.get("_links") or {}).get("next"):
-            return
-        start += len(results)
+    # The content list pages by `start` on Cloud too: the offset walk of the CQL walker serves.
+    params = {"type": "page", "status": "archived", "expand": expand, "start": 0, "limit": page_size}
+    yield from cql_results(requester, params, is_datacenter=True)
 
 
 @dataclass
@@ -54,8 +48,7 @@ class ArchivedPagesAfterSearch(RecordExtractor):
     parameters: InitVar[Mapping[str, Any]]
     expand: str = "content"
     _warned: bool = field(default=False, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _empty_seen: set = field(default_factory=set, init=False, repr=False)
+    _empty_pages: EmptyPages = field(default_factory=EmptyPages, init=False, repr=False)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         body = json_body(response)
@@ -70,13 +63,7 @@ class ArchivedPagesAfterSearch(RecordExtractor):
         """The paginator's rule (paginators.py): no `next`, or this URL came back empty a second time."""
         if not (body.get("_links") or {}).get("next"):
             return True
-        if results:
-            return False
-        with self._lock:
-            if url in self._empty_seen:
-                return True
-            self._empty_seen.add(url)
-            return False
+        return not results and self._empty_pages.seen_again(url)
 
     def _archived(self) -> Iterator[MutableMapping[str, Any]]:
         if is_page_set_restricted(self.config):

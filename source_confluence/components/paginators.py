@@ -42,8 +42,7 @@ class LinkedPagePagination(PaginationStrategy):
         self._page_size = int(size) if size not in (None, "", "None") else None
         if self._page_size and self._token_kind == "cursor":
             self._page_size = min(self._page_size, 250)  # v2 and Cloud search: 1..250 (confluence-api.md §4.1)
-        self._lock = threading.Lock()
-        self._followed_empty: set = set()   # request URLs whose empty page's `next` was followed
+        self._empty_pages = EmptyPages()
 
     @property
     def initial_token(self) -> Optional[Any]:
@@ -80,8 +79,20 @@ class LinkedPagePagination(PaginationStrategy):
         and lose what follows); the same URL empty again is the end (Cloud's trailing empty page,
         confluence-api.md §4)."""
         url = response.request.url if response.request is not None else ""
+        return None if self._empty_pages.seen_again(url) else token
+
+
+class EmptyPages:
+    """The URLs that came back empty with a `next` link: the second time one does, the listing ends.
+    The paginator and the archived-pages extractor apply the same rule, each with its own record."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._urls: set = set()
+
+    def seen_again(self, url: str) -> bool:
         with self._lock:
-            if url in self._followed_empty:
-                return None
-            self._followed_empty.add(url)
-        return token
+            if url in self._urls:
+                return True
+            self._urls.add(url)
+            return False

@@ -19,7 +19,6 @@ The tally is process-wide (the CDK builds backoff strategies itself, so nothing 
 them) and guarded by a lock (the concurrent source calls it from worker threads); `observe` reports
 what changed since it started, so several reads in one process do not mix.
 """
-import inspect
 import json
 import threading
 import time
@@ -31,6 +30,7 @@ import requests
 from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
 
 from .backoff import RetryAfterBackoffStrategy
+from .requester_hooks import http_session, on_every_requester
 
 CDK_EXTRA_WAIT_SECONDS = 1.0   # added by the CDK to every user-defined backoff (see module docstring)
 LOG_EVERY_SECONDS = 10.0
@@ -78,23 +78,17 @@ def _response_hook(stream: str) -> Callable[..., None]:
 
 
 def install_request_counting(constructors: dict, requester_model: type) -> None:
-    """Wrap the factory entry for HttpRequester so each built requester counts its responses.
+    """Each built requester counts its responses.
 
     The CDK has no public per-request hook; the requester's HTTP session is a requests.Session,
     whose `hooks["response"]` fires once per received response, retries included.
     """
-    build_default = constructors[requester_model]
-
-    def build_counted(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
-        requester = build_default(model, config, **kwargs)
-        session = getattr(getattr(requester, "_http_client", None), "_session", None)
+    def count_responses(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
+        session = http_session(requester)
         if session is not None:
             session.hooks["response"].append(_response_hook(kwargs.get("name") or requester.name))
-        return requester
 
-    # The factory reads the constructor's keyword-only arguments (`name`, …) to build nested requesters.
-    build_counted.__signature__ = inspect.signature(build_default)  # type: ignore[attr-defined]
-    constructors[requester_model] = build_counted
+    on_every_requester(constructors, requester_model, count_responses)
 
 
 @dataclass

@@ -8,8 +8,9 @@ for HttpRequester is wrapped and each built requester's HTTP client gets the con
 A timed-out request is an exception the CDK retries like a 5xx (bounded by the error handler).
 Not covered: the CDK's own OAuth token refresh, which sends its request without a timeout.
 """
-import inspect
 from typing import Any, Mapping
+
+from .requester_hooks import on_every_requester
 
 CONNECT_TIMEOUT_SECONDS = 30.0
 DEFAULT_READ_TIMEOUT_SECONDS = 300.0
@@ -21,15 +22,9 @@ def timeouts(config: Mapping[str, Any]) -> tuple:
 
 
 def install(constructors: dict, requester_model: type) -> None:
-    build_default = constructors[requester_model]
-
-    def build_with_timeouts(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
-        requester = build_default(model, config, **kwargs)
+    def set_timeouts(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
         client = getattr(requester, "_http_client", None)
         if client is not None and getattr(client, "_request_timeout", None) is None:
-            client._request_timeout = timeouts(config or {})
-        return requester
+            client._request_timeout = timeouts(config)
 
-    # The factory reads the constructor's keyword-only arguments (`name`, …) to build nested requesters.
-    build_with_timeouts.__signature__ = inspect.signature(build_default)  # type: ignore[attr-defined]
-    constructors[requester_model] = build_with_timeouts
+    on_every_requester(constructors, requester_model, set_timeouts)

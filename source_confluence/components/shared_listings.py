@@ -24,7 +24,6 @@ Shared responses are marked `from_cache`, so the progress counters count only wh
 """
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import os
@@ -37,6 +36,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+
+from .requester_hooks import http_session, on_every_requester
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -280,16 +281,10 @@ def share_session_listings(session: requests.Session, listings: SharedListings) 
 
 
 def install(constructors: dict, requester_model: type, listings: SharedListings) -> None:
-    """Wrap the factory entry for HttpRequester so every requester's session shares search pages."""
-    build_default = constructors[requester_model]
-
-    def build_shared(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:
-        requester = build_default(model, config, **kwargs)
-        session = getattr(getattr(requester, "_http_client", None), "_session", None)
+    """Every requester's session shares search pages."""
+    def share(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
+        session = http_session(requester)
         if session is not None:
             share_session_listings(session, listings)
-        return requester
 
-    # The factory reads the constructor's keyword-only arguments (`name`, …) to build nested requesters.
-    build_shared.__signature__ = inspect.signature(build_default)  # type: ignore[attr-defined]
-    constructors[requester_model] = build_shared
+    on_every_requester(constructors, requester_model, share)

@@ -4,7 +4,9 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from source_confluence import SourceConfluence
 from source_confluence.components.request_timeouts import CONNECT_TIMEOUT_SECONDS, DEFAULT_READ_TIMEOUT_SECONDS
 
-CONFIG = {"domain_name": "http://127.0.0.1:9", "credentials": {"auth_type": "api_token", "email": "e@x", "api_token": "t"}}
+from .builders.config import ConfigBuilder
+
+CONFIG = ConfigBuilder().build()
 
 
 def _requester_timeout(config):

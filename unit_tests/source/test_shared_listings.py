@@ -117,27 +117,21 @@ def test_listing_type_reads_the_cql_head():
     assert listing_type("https://x/rest/api/content/search?cql=type+%3D+attachment+AND+container+IN+(1)") == "attachment"
 
 
-def _readers(config_extra=None, state=None, sync_mode="incremental"):
+def _readers(config_extra=None, pages_state=None):
     from airbyte_cdk.models import SyncMode
     from airbyte_cdk.test.catalog_builder import CatalogBuilder
     from airbyte_cdk.test.state_builder import StateBuilder
 
     from source_confluence import SourceConfluence
-    config = {"domain_name": "http://127.0.0.1:9", "credentials": {"auth_type": "api_token", "email": "e@x", "api_token": "t"},
-              **(config_extra or {})}
+
+    from .builders.config import ConfigBuilder
+    config = ConfigBuilder().without("start_date").with_(**(config_extra or {})).build()
     builder = CatalogBuilder()
     for stream in ("pages", "pages_content", "content_index", "blog_posts"):
-        builder.with_stream(stream, SyncMode.incremental if stream in ("pages", "blog_posts") and sync_mode == "incremental"
-                            else SyncMode.full_refresh)
+        builder.with_stream(stream, SyncMode.incremental if stream in ("pages", "blog_posts") else SyncMode.full_refresh)
     catalog = builder.build()
-    messages = None
-    if state:
-        state_builder = StateBuilder()
-        for stream, value in state.items():
-            state_builder.with_stream_state(stream, value)
-        messages = state_builder.build()
-    source = SourceConfluence(catalog, config, messages)
-    return source._readers_of_shared_listings(catalog)
+    messages = StateBuilder().with_stream_state("pages", pages_state).build() if pages_state else None
+    return SourceConfluence(catalog, config, messages)._readers_of_shared_listings(catalog)
 
 
 def test_given_a_first_sync_then_every_listing_stream_shares():
@@ -147,7 +141,7 @@ def test_given_a_first_sync_then_every_listing_stream_shares():
 
 def test_given_a_date_clause_or_a_narrowed_selection_then_those_queries_are_not_expected_to_match():
     assert _readers({"start_date": "2024-01-01T00:00:00Z"}) == {"pages_content", "content_index"}
-    assert _readers(state={"pages": {"lastModifiedAt": "2026-01-01T00:00:00.000Z"}}) == {
+    assert _readers(pages_state={"lastModifiedAt": "2026-01-01T00:00:00.000Z"}) == {
         "pages_content", "content_index", "blog_posts"}
     assert _readers({"cql_pages_clause": "space = ENG"}) == set()
 
