@@ -16,14 +16,13 @@ Counts (summary.py): changes per space, each key once; items skipped by rule apa
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.guards import evaluate_guards
-from collections import Counter
-
-from destination_unique.ingestion import FAILED, SKIPPED, SUCCEEDED, Ingester, Outcomes, WorkItem, run_pool
+from destination_unique.ingestion import FAILED, SUCCEEDED, Ingester, Outcomes, WorkItem, run_pool
 from destination_unique.mapping import (
     ATTACHMENT_STREAM, CONTENT_INDEX_STREAM, PAGE_STREAMS, SpaceRef, attachment_document, attachment_rejection,
     diff_entry, item_kind, page_body, page_document, relative_key,
