@@ -17,8 +17,8 @@ from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .content_records import common_fields, storage_of
-from .wire_values import absolute, iso_utc, storage_markdown, user_id
+from .content_records import body_markdown, common_fields, storage_body, storage_of
+from .wire_values import absolute, iso_utc, user_id
 
 
 def _v2_comment(record: Mapping[str, Any], location: Optional[str], config: Mapping[str, Any]) -> Dict[str, Any]:
@@ -42,8 +42,8 @@ def _v2_comment(record: Mapping[str, Any], location: Optional[str], config: Mapp
         "lastModifiedAt": iso_utc(version.get("createdAt")),
         "version": {"number": version.get("number"), "createdAt": iso_utc(version.get("createdAt")),
                     "authorId": version.get("authorId")},
-        "body": {"storage": {"value": storage or "", "representation": "storage"}},
-        "body_markdown": storage_markdown(storage),
+        "body": storage_body(storage),
+        "body_markdown": body_markdown(storage),
         "webUrl": absolute(config["__web_base"], (record.get("_links") or {}).get("webui")),
     }
 
@@ -72,8 +72,8 @@ def _v1_comment(record: Mapping[str, Any], config: Mapping[str, Any]) -> Dict[st
         "lastModifiedAt": common["lastModifiedAt"],
         "version": {"number": version.get("number"), "createdAt": common["lastModifiedAt"],
                     "authorId": user_id(version.get("by"))},
-        "body": {"storage": {"value": storage or "", "representation": "storage"}},
-        "body_markdown": storage_markdown(storage),
+        "body": storage_body(storage),
+        "body_markdown": body_markdown(storage),
         "webUrl": common["webUrl"],
     }
 
