@@ -7,6 +7,8 @@ Comments — Cloud v2 site-wide `/footer-comments` + `/inline-comments` (replies
 Attachments — v1 CQL `type=attachment` (space and container come with it):
     {"id": "att5", "container": {"id": "7", "type": "page"}, "extensions": {"mediaType": "..", "fileSize": 12}}
     → {"id": "att5", "containerId": "7", "mediaType": "..", "fileSize": 12, "downloadUrl": "https://…", ...}
+  (a v2 attachment object — pageId, mediaType, fileSize, createdAt at the top level — gives the same record,
+  without space)
 """
 from dataclasses import InitVar, dataclass
 from typing import Any, Dict, Mapping, Optional
@@ -121,20 +123,24 @@ class AttachmentShaper(RecordTransformation):
         version = record.get("version") or {}
         links = record.get("_links") or {}
         common = common_fields(record, config)
+        # A v2 attachment object (Cloud /api/v2/attachments) carries at the top level what v1 nests.
+        container_id = container.get("id") if container.get("id") is not None else (record.get("pageId") or record.get("blogPostId"))
+        container_type = container.get("type") or ("page" if record.get("pageId") else ("blogpost" if record.get("blogPostId") else None))
+        modified = common["lastModifiedAt"] or iso_utc(version.get("createdAt"))
         shaped = {
             "id": str(record["id"]),
             "title": record.get("title"),
             "status": record.get("status"),
-            "mediaType": extensions.get("mediaType") or (record.get("metadata") or {}).get("mediaType"),
-            "fileSize": extensions.get("fileSize"),
-            "comment": extensions.get("comment"),
-            "containerId": str(container["id"]) if container.get("id") is not None else None,
-            "containerType": container.get("type"),
+            "mediaType": extensions.get("mediaType") or (record.get("metadata") or {}).get("mediaType") or record.get("mediaType"),
+            "fileSize": extensions.get("fileSize", record.get("fileSize")),
+            "comment": extensions.get("comment", record.get("comment")),
+            "containerId": str(container_id) if container_id is not None else None,
+            "containerType": container_type,
             "spaceId": common["spaceId"],
             "spaceKey": common["spaceKey"],
-            "version": {"number": version.get("number"), "createdAt": common["lastModifiedAt"]},
-            "createdAt": common["createdAt"],
-            "lastModifiedAt": common["lastModifiedAt"],
+            "version": {"number": version.get("number"), "createdAt": modified},
+            "createdAt": common["createdAt"] or iso_utc(record.get("createdAt")),
+            "lastModifiedAt": modified,
             "downloadUrl": absolute(config["__web_base"], links.get("download")),
             "webUrl": common["webUrl"],
         }
