@@ -8,6 +8,7 @@ not expanded is listed in `_expandable`, as the real API does.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timezone
 from urllib.parse import quote, quote_plus
 
@@ -139,7 +140,7 @@ class V1Writer:
             return f"{self.webui(container)}?preview=" + quote(f"/{container.id}/{item.id}/{item.title}", safe="")
         space = self.instance.spaces[item.space_id]
         if self.is_dc:
-            return f"/pages/viewpage.action?pageId={item.id}"
+            return dc_content_webui(space.key, item)
         slug = quote_plus(item.title)
         if item.type == "blogpost":
             day = item.created_at.astimezone(timezone.utc)
@@ -194,6 +195,10 @@ class V1Writer:
 
     def _links(self, item) -> dict:
         links = {"webui": self.webui(item)}
+        if isinstance(item, Content) and self.is_dc:
+            # DC: `edit` (not `editui`) with a draftShareId (datacenter__v1-content-search__4).
+            links.update(edit=f"/pages/resumedraft.action?draftId={item.id}&draftShareId={draft_share_id(item.id)}",
+                         tinyui=f"/x/{item.id}")
         if isinstance(item, Content) and not self.is_dc:
             links.update(editui=f"/pages/resumedraft.action?draftId={item.id}",
                          edituiv2=f"/spaces/{self.instance.spaces[item.space_id].key}/pages/edit-v2/{item.id}",
@@ -353,6 +358,26 @@ class V1Writer:
 
     def _space_webui(self, space: Space) -> str:
         return f"/display/{space.key}" if self.is_dc else f"/spaces/{space.key}"
+
+
+# Characters Data Center keeps out of `/display/KEY/Title` links; such titles get viewpage.action.
+_DISPLAY_SAFE = re.compile(r"^[A-Za-z0-9 ._-]+$")
+
+
+def dc_content_webui(space_key: str, item) -> str:
+    """DC web links: `/display/KEY/Title+Words` for a page (datacenter__v1-content-search__1, __4),
+    `/display/KEY/YYYY/MM/DD/Title` for a blog post, `/pages/viewpage.action?pageId=N` when the title
+    holds characters a display path cannot (and for what is not current, as in
+    datacenter__v1-content-by-id-historical__1)."""
+    if item.status != "current" or not _DISPLAY_SAFE.match(item.title or ""):
+        return f"/pages/viewpage.action?pageId={item.id}"
+    if item.type == "blogpost":
+        return f"/display/{space_key}/{item.created_at.astimezone(timezone.utc):%Y/%m/%d}/{quote_plus(item.title)}"
+    return f"/display/{space_key}/{quote_plus(item.title)}"
+
+
+def draft_share_id(content_id: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"draft-share/{content_id}"))
 
 
 def _sub(expand: frozenset[str], prefix: str) -> frozenset[str]:
