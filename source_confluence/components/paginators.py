@@ -30,11 +30,16 @@ from .response_bodies import json_body
 
 def next_offset(body: Mapping[str, Any], next_link: str) -> int:
     """The `start` of the next page: the `start` of `next` or this page's start + its size, whichever is
-    larger (see the module docstring). `next` may carry an unencoded CQL (Data Center echoes it so,
-    datacenter__v1-content-search__1): only its `start` is read."""
-    arrived = int(body.get("start") or 0) + len(body.get("results") or [])
+    larger (see the module docstring) — the link only within the window the page says it covered
+    (`start` + its `limit`), so a link past a silently capped page cannot skip items. `next` may carry
+    an unencoded CQL (Data Center echoes it so, datacenter__v1-content-search__1): only `start` is read."""
+    start = int(body.get("start") or 0)
+    arrived = start + len(body.get("results") or [])
     linked = (parse_qs(urlparse(next_link).query).get("start") or [""])[0]
-    return max(arrived, int(linked)) if linked.isdigit() else arrived
+    limit = body.get("limit")
+    if not linked.isdigit() or not isinstance(limit, int) or int(linked) > start + limit:
+        return arrived
+    return max(arrived, int(linked))
 
 
 class RepeatedPageToken(AirbyteTracedException):

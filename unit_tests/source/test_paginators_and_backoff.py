@@ -67,6 +67,13 @@ def test_given_a_next_link_beyond_what_arrived_then_offset_follows_the_link():
     assert strategy("offset").next_page_token(response(body), 2, None, None) == 5
 
 
+def test_given_a_next_link_beyond_the_window_the_page_covered_then_offset_advances_by_what_arrived():
+    """A `next` past `start + limit` would skip items a silently capped page never showed."""
+    body = {"results": [{"id": "1"}, {"id": "2"}], "start": 0, "limit": 2,
+            "_links": {"next": "/rest/api/x?limit=250&start=250"}}
+    assert strategy("offset").next_page_token(response(body), 2, None, None) == 2
+
+
 def test_given_a_data_center_next_link_with_unencoded_cql_then_its_start_is_read():
     """datacenter__v1-content-search__1: quotes and a space left raw in the CQL of `next`."""
     body = {"results": [{"id": "1"}, {"id": "2"}], "start": 0, "limit": 2, "_links": {
