@@ -34,6 +34,30 @@ def test_v2_comments_have_no_body_key_without_body_format(cloud, location):
     assert "body" not in single
 
 
+def test_v2_footer_comments_say_open_and_single_gets_name_the_base(cloud):
+    """cloud__v2-footer-comments__1 (`resolutionStatus: "open"` on footer comments),
+    cloud__v2-footer-comment-by-id__1 and cloud__v2-space-by-id__1 (`_links.base` on single GETs)."""
+    footer = cloud.get("/wiki/api/v2/footer-comments", limit=5).json()["results"]
+    assert footer and all(comment["resolutionStatus"] == "open" for comment in footer)
+    single = cloud.get(f"/wiki/api/v2/footer-comments/{footer[0]['id']}").json()
+    assert single["_links"]["base"].endswith("/wiki")
+    space_id = cloud.get("/wiki/api/v2/spaces").json()["results"][0]["id"]
+    assert cloud.get(f"/wiki/api/v2/spaces/{space_id}").json()["_links"]["base"].endswith("/wiki")
+
+
+def test_v2_page_include_blocks_embed_the_page_in_versions_and_count_likes(cloud):
+    """cloud__v2-page-by-id__1: `versions.results[].page {id, title, body}`, `likes` at `/likes/users`
+    with `meta.count`."""
+    page = next(c for c in cloud.instance.contents.values() if c.type == "page" and c.status == "current"
+                and cloud.instance.spaces[c.space_id].key != "SECRET")
+    body = cloud.get(f"/wiki/api/v2/pages/{page.id}", **{"body-format": "storage", "include-versions": "true",
+                                                          "include-likes": "true"}).json()
+    embedded = body["versions"]["results"][0]["page"]
+    assert (embedded["id"], embedded["title"]) == (page.id, page.title) and "storage" in embedded["body"]
+    assert body["likes"]["meta"] == {"hasMore": False, "count": 0}
+    assert body["likes"]["_links"]["self"] == f"/api/v2/pages/{page.id}/likes/users"
+
+
 def test_v2_pages_answer_an_empty_body_object_without_body_format(cloud):
     """cloud__v2-pages__1: `body: {}` (pages keep the key, comments drop it)."""
     pages = cloud.get("/wiki/api/v2/pages", limit=5).json()["results"]

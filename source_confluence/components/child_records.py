@@ -30,7 +30,9 @@ def _v2_comment(record: Mapping[str, Any], location: Optional[str], config: Mapp
     storage = storage_of(record)
     return {
         "id": str(record["id"]),
-        "location": location or ("inline" if "resolutionStatus" in record else "footer"),
+        # Without the listing's location: inline comments carry a marker (footer ones have
+        # `resolutionStatus: "open"` too, cloud__v2-footer-comments__1).
+        "location": location or ("inline" if properties.get("inlineMarkerRef") or properties.get("inline-marker-ref") else "footer"),
         "containerId": str(container_id) if container_id else None,
         "containerType": "page" if record.get("pageId") else ("blogpost" if record.get("blogPostId") else None),
         "parentCommentId": str(record["parentCommentId"]) if record.get("parentCommentId") else None,

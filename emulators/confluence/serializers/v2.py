@@ -106,7 +106,7 @@ def embedded(results: list, self_link: str, has_more: bool = False) -> dict:
 
 
 def space(inst: Instance, item: Space, description_format: str | None = None,
-          include_icon: bool = False, single: bool = False) -> dict:
+          include_icon: bool = False, single: bool = False, wiki_base: str | None = None) -> dict:
     """Without `description-format` the list answers `description: null`, the single GET `{}`
     (cloud__v2-spaces__1, cloud__v2-space-by-id__1)."""
     description = {} if single else None
@@ -116,11 +116,14 @@ def space(inst: Instance, item: Space, description_format: str | None = None,
     icon = None
     if include_icon and item.icon_path:
         icon = {"path": item.icon_path, "apiDownloadLink": f"/download/attachments/{item.id}/icon.png"}
-    return {"id": item.id, "key": item.key, "name": item.name, "type": item.type,
-            "status": item.status, "authorId": item.author_id, "spaceOwnerId": item.author_id,
-            "currentActiveAlias": item.key, "createdAt": links.iso_utc(item.created_at),
-            "homepageId": item.homepage_id, "description": description, "icon": icon,
-            "_links": {"webui": f"/spaces/{item.key}"}}
+    out = {"id": item.id, "key": item.key, "name": item.name, "type": item.type,
+           "status": item.status, "authorId": item.author_id, "spaceOwnerId": item.author_id,
+           "currentActiveAlias": item.key, "createdAt": links.iso_utc(item.created_at),
+           "homepageId": item.homepage_id, "description": description, "icon": icon,
+           "_links": {"webui": f"/spaces/{item.key}"}}
+    if single and wiki_base:   # single GETs name the base (cloud__v2-space-by-id__1)
+        out["_links"]["base"] = wiki_base
+    return out
 
 
 def _comment_core(inst: Instance, comment: Comment, body_format: str | None) -> dict:
@@ -137,7 +140,8 @@ def _comment_core(inst: Instance, comment: Comment, body_format: str | None) -> 
 
 def _inline_fields(comment: Comment) -> dict:
     if comment.location != "inline":
-        return {}
+        # Footer comments say "open" too (cloud__v2-footer-comments__1, cloud__v2-page-footer-comments__1).
+        return {"resolutionStatus": "open"}
     out = {"resolutionStatus": comment.resolution_status,
            "properties": {"inlineMarkerRef": comment.marker_ref,
                           "inlineOriginalSelection": comment.original_selection,
