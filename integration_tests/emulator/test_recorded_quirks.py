@@ -103,7 +103,32 @@ def test_v1_space_list_drops_hidden_spaces_after_cutting_the_page(cloud):
     assert sorted(space["key"] for space in walked) == [key for key in keys if key != "SECRET"]
 
 
+def test_v1_shapes_seen_on_cloud(cloud):
+    """cloud__v1-space__1 (`alias`), cloud__v1-search__1/__2 (a result's content has `childTypes: {}`,
+    `restrictions: {}`, `macroRenderedOutput: {}`), cloud__v1-content-child-comment__1 (`body.view`
+    with webresource/embeddedContent/mediaToken expandable)."""
+    space = cloud.get("/wiki/rest/api/space", limit=1).json()["results"][0]
+    assert space["alias"] == space["key"]
+    content = cloud.get("/wiki/rest/api/search", cql="type = page", limit=1).json()["results"][0]["content"]
+    assert content["childTypes"] == {} and content["restrictions"] == {} and content["macroRenderedOutput"] == {}
+    page_id = content["id"]
+    view = cloud.get(f"/wiki/rest/api/content/{page_id}", expand="body.view").json()["body"]["view"]
+    assert {"webresource", "embeddedContent", "mediaToken"} <= set(view["_expandable"]) and "embeddedContent" not in view
+
+
 # ── Data Center ─────────────────────────────────────────────────────────
+def test_dc_single_content_names_base_context_and_collection_and_search_reports_a_total(dc):
+    """datacenter__v1-content-by-id-attachment__1 / -historical__1 (`_links.base`, `context`,
+    `collection`), datacenter__v1-content-search__4 (`totalSize`), datacenter__v1-space__1
+    (`_expandable.retentionPolicy`)."""
+    page_id = dc.get("/confluence/rest/api/content", type="page", limit=1).json()["results"][0]["id"]
+    links = dc.get(f"/confluence/rest/api/content/{page_id}").json()["_links"]
+    assert links["base"].endswith("/confluence") and links["context"] == "/confluence"
+    assert links["collection"] == "/rest/api/content"
+    search = dc.get("/confluence/rest/api/content/search", cql="type = page", limit=2).json()
+    assert search["totalSize"] >= search["size"] == 2
+    assert "retentionPolicy" in dc.get("/confluence/rest/api/space").json()["results"][0]["_expandable"]
+
 def test_dc_next_and_prev_links_echo_the_cql_unencoded_inside_its_literals(dc):
     """datacenter__v1-content-search__1/__2: `cql=lastModified%3E='1970-01-01 00:00'%20order%20by%20…`;
     the last page carries `prev` only."""

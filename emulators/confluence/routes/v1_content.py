@@ -123,7 +123,9 @@ def content_search(ctx):
     if ctx.mode == "datacenter":
         expand = _expand(ctx, DEFAULT_CONTENT_EXPAND)
         cap = DC_BODY_EXPAND_CAP if wants(expand, "body") else None
-        return offset_page(ctx, items, lambda i: writer.content(i, expand), "search", cap=cap)
+        # Newer DC reports the total on content search too (datacenter__v1-content-search__4).
+        return offset_page(ctx, items, lambda i: writer.content(i, expand), "search", cap=cap,
+                           extra={"totalSize": len(items)})
     expand = _expand(ctx)
     return cursor_page(ctx, items, lambda i: writer.content(i, expand))
 
@@ -177,7 +179,10 @@ def _visible_item(ctx, item_id: str):
 
 def content_get(ctx):
     item = _visible_item(ctx, ctx.path_params["id"])
-    return JSONResponse(V1Writer(ctx).content(item, _expand(ctx, DEFAULT_CONTENT_EXPAND)))
+    body = V1Writer(ctx).content(item, _expand(ctx, DEFAULT_CONTENT_EXPAND))
+    # A single object names where it lives (datacenter__v1-content-by-id-attachment__1, __historical__1).
+    body["_links"].update(base=ctx.wiki_base, context=ctx.context_path, collection="/rest/api/content")
+    return JSONResponse(body)
 
 
 def _listable(ctx, table: dict, ids) -> list:

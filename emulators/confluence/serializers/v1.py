@@ -97,8 +97,12 @@ class V1Writer:
                 expandable[name] = f"/rest/api/space/{space.key}" if name != "description" else ""
         if self.is_dc:
             body.update(creator=self.user_by_id(space.author_id), creationDate=iso(space.created_at))
+        else:
+            body["alias"] = space.key   # cloud__v1-space__1
+        # DC lists retentionPolicy (datacenter__v1-space__1), Cloud identifiers and roles (cloud__v1-space__1).
+        extra = {"retentionPolicy": ""} if self.is_dc else {"identifiers": "", "roles": ""}
         body["_expandable"] = {**expandable, "metadata": "", "operations": "", "permissions": "",
-                               "settings": "", "theme": "", "lookAndFeel": "", "history": ""}
+                               "settings": "", "theme": "", "lookAndFeel": "", "history": "", **extra}
         body["_links"] = {"webui": self._space_webui(space), "self": f"{self.base}/rest/api/space/{space.key}"}
         return body
 
@@ -179,6 +183,8 @@ class V1Writer:
         for name, render in renderers.items():
             if wants(expand, name):
                 body[name] = render()
+        if not self.is_dc:
+            body["macroRenderedOutput"] = {}   # Cloud (cloud__v1-content-child-comment__1, cloud__v1-search__1)
         body["_expandable"] = self._expandable_names(item, expand)
         body["_links"] = self._links(item)
         return body
@@ -259,6 +265,10 @@ class V1Writer:
             if wants(expand, name):
                 body[name] = {"value": value, "representation": name, "embeddedContent": [],
                               "_expandable": {"content": f"/rest/api/content/{item.id}"}}
+                if name == "view" and not self.is_dc:   # cloud__v1-content-child-comment__1
+                    del body[name]["embeddedContent"]
+                    body[name]["_expandable"] = {"webresource": "", "embeddedContent": "", "mediaToken": "",
+                                                 "content": f"/rest/api/content/{item.id}"}
         body["_expandable"] = {k: "" for k in ("editor", "atlas_doc_format", "view", "export_view",
                                                 "styled_view", "dynamic", "storage", "editor2",
                                                 "anonymous_export_view") if k not in body}
@@ -343,7 +353,14 @@ class V1Writer:
                     "iconCssClass": "aui-icon content-type-space", "lastModified": iso(item.created_at),
                     "friendlyLastModified": f"{item.created_at:%b %d, %Y}", "score": 0.0}
         content_expand = _sub(expand, "content")
-        return {"content": self.content(item, content_expand), "title": self.title(item),
+        content = self.content(item, content_expand)
+        # A search result's content carries empty childTypes and restrictions (cloud__v1-search__1, __2).
+        content.setdefault("childTypes", {})
+        if "restrictions" not in content:
+            content["restrictions"] = {}
+            content["_expandable"].pop("restrictions", None)
+        content["_expandable"].pop("childTypes", None)
+        return {"content": content, "title": self.title(item),
                 "excerpt": plain_text(getattr(item, "body", "") or "")[:150], "url": self.webui(item),
                 "resultGlobalContainer": {"title": space.name, "displayUrl": self._space_webui(space)},
                 "breadcrumbs": [], "entityType": "content",
