@@ -38,7 +38,7 @@ def header_wait_seconds(headers: Mapping[str, str]) -> Optional[float]:
             except (TypeError, ValueError):
                 pass
     reset = (headers.get("X-RateLimit-Reset") or "").strip()
-    if reset.isdigit():   # epoch seconds, as Cloud sends it (x-ratelimit-reset: 1777363270, Nango recordings)
+    if reset.isdigit():   # epoch seconds, as Cloud sends it on every answer (the recorded Nango captures)
         seconds = int(reset) / (1000 if len(reset) > 11 else 1)
         return max(seconds - datetime.datetime.now(datetime.timezone.utc).timestamp(), 0.0)
     if reset:
