@@ -152,3 +152,18 @@ def test_comments_by_cql_from_the_recorded_v1_comment_object(capfd):
         assert record.get("createdAt") == utc(comment["version"]["when"])   # version 1: created then
         assert record.get("body") is None and record.get("body_markdown") is None   # `view` only, no storage
         assert record.get("webUrl") == web_url(WEB_BASE, comment["_links"]["webui"])
+
+
+@pytest.mark.parametrize("name", SEARCH_RECORDINGS)
+def test_pages_in_v1_record_format_from_recorded_cloud_content_objects(name, capfd):
+    """`record_format: v1` keeps each recorded content object (childTypes, restrictions, _expandable…)
+    and adds the top-level fields; valid against the schema like the v2 shape."""
+    pages = content_search_pages(name)
+    config = ConfigBuilder().with_(record_format="v1").build()
+    output = replay_run("pages", {"/wiki/rest/api/content/search": pages}, capfd, config=config)
+    records = assert_one_record_per_object(output, [c["id"] for c in pages[0]["results"]])
+    for content in pages[0]["results"]:
+        record = records[content["id"]]
+        assert record.get("_links") == content["_links"] and record.get("_expandable") == content["_expandable"]
+        assert record.get("webUrl") == web_url(WEB_BASE, content["_links"]["webui"])
+        assert record.get("lastModifiedAt") is None and record.get("body_markdown") is None

@@ -21,9 +21,9 @@ from .replay_server import Replay
 HOST = "https://wiki.corp.example"
 
 
-def dc_replay_run(stream: str, context: str, path: str, pages: List[Dict[str, Any]], capfd):
+def dc_replay_run(stream: str, context: str, path: str, pages: List[Dict[str, Any]], capfd, **settings):
     base = HOST + context
-    config = ConfigBuilder().data_center().with_(domain_name=base).build()
+    config = ConfigBuilder().data_center().with_(domain_name=base, **settings).build()
     with Replay(HOST) as replay:
         replay.listing(context + path, pages, token="start")
         output = read_stream(stream, config)
@@ -96,3 +96,19 @@ def test_content_streams_from_the_recorded_content_search(stream, scenario, capf
         assert [a["id"] for a in record.get("ancestors") or []] == [a["id"] for a in ancestors]
         if stream == "pages" and content["type"] == "page":
             assert record.get("parentId") == (ancestors[-1]["id"] if ancestors else None)
+
+
+@pytest.mark.parametrize("stream", ["pages", "blog_posts"])
+def test_v1_record_format_keeps_the_recorded_object_and_adds_the_top_level_fields(stream, capfd):
+    """`record_format: v1`: the recorded object as it came, plus lastModifiedAt, createdAt, spaceId,
+    spaceKey, webUrl and body_markdown (null where the recording lacks the expansion); still one record
+    per object and valid against the stream's schema."""
+    pages = [recording(name)["body"] for name in CONTENT_SCENARIOS["datacenter__v1-content-search__1+2"]]
+    output, base, _ = dc_replay_run(stream, "", "/rest/api/content/search", pages, capfd, record_format="v1")
+    contents = [content for page in pages for content in page["results"]]
+    records = assert_one_record_per_object(output, [content["id"] for content in contents])
+    for content in contents:
+        record = records[content["id"]]
+        assert record.get("_links") == content["_links"] and record.get("ancestors") == content.get("ancestors")
+        assert record.get("webUrl") == web_url(base, content["_links"]["webui"])
+        assert record.get("spaceKey") is None and record.get("body_markdown") is None
