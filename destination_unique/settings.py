@@ -1,7 +1,7 @@
 """The destination's config, validated once at construction (STYLE.md §7).
 
-    {"ingestion_url": "http://127.0.0.1:8091", "credentials": {"auth_type": "in_cluster", ...}, ...}
-    →  Settings(ingestion_url=..., auth=InClusterAuth(...), ...)   or   ConfigError("tenant_name ...")
+    {"ingestion_url": "https://gateway.acme.unique.app/ingestion", "credentials": {"auth_type": "client_credentials", ...}, ...}
+    →  Settings(ingestion_url=..., auth=ClientCredentialsAuth(...), ...)   or   ConfigError("tenant_name ...")
 
 HTTPS only for Unique's external endpoints (client credentials through the gateway); the in-cluster
 authentication may use the cluster's plain-http service URLs; loopback is allowed for tests and the demo.
@@ -144,7 +144,7 @@ def _require_https(settings_auth: ClientCredentialsAuth | InClusterAuth, urls: M
         return
     urls = {**urls, "credentials.token_url": settings_auth.token_url}
     for name, url in urls.items():
-        if url.lower().startswith("http://") and not is_loopback_url(url):
+        if urlsplit(url).scheme.lower() == "http" and not is_loopback_url(url):
             raise ConfigError(f"Config field '{name}' must be an https:// URL with client-credentials authentication "
                               f"(tokens and content go to it), got '{url}'. Plain http is accepted only for the "
                               "in-cluster service URLs of the in_cluster authentication.")

@@ -162,7 +162,7 @@ def _domain_problem(domain: str) -> Optional[str]:
         return f"must be a host name or URL without spaces ({example})"
     parts = urlsplit(text if "://" in text else f"https://{text}")
     if parts.scheme not in ("http", "https"):
-        return f"must be a host name or an https:// (or http://) URL, not {parts.scheme}:// ({example})"
+        return f"must be a host name or an http(s) URL, not {parts.scheme}:// ({example})"
     try:
         parts.port
     except ValueError:
@@ -189,7 +189,7 @@ def is_loopback_host(host: Optional[str]) -> bool:
 
 
 def _plain_http_host(url: str) -> Optional[str]:
-    """The host of an http:// URL that is not on loopback; None for https, loopback or no URL."""
+    """The host of a plain-http URL that is not on loopback; None for https, loopback or no URL."""
     parts = urlsplit(url.strip())
     if parts.scheme.lower() != "http":
         return None
@@ -209,7 +209,7 @@ def _insecure_domain_problem(domain: str, config: Mapping[str, Any]) -> Optional
                 "your-site.atlassian.net, or https://your-site.atlassian.net)")
     if config.get("allow_insecure_http") is True:
         return None
-    return ("is a plain http:// URL: the credentials and every page would cross the network unencrypted. "
+    return ("is a plain http URL: the credentials and every page would cross the network unencrypted. "
             "Use the https:// address of your Confluence, or, only for a server without TLS on a network you "
             "trust, set allow_insecure_http to true")
 

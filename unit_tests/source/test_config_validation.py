@@ -34,7 +34,7 @@ def test_given_valid_config_then_no_problem(config):
     ({"domain_name": ""}, "domain_name: is empty"),
     ({"domain_name": "   "}, "domain_name: is empty"),
     ({"domain_name": 12345}, "domain_name: must be a string (got a number)"),
-    ({"domain_name": "ftp://127.0.0.1:1"}, "domain_name: must be a host name or an https:// (or http://) URL, not ftp://"),
+    ({"domain_name": "ftp://127.0.0.1:1"}, "domain_name: must be a host name or an http(s) URL, not ftp://"),
     ({"domain_name": "not a host"}, "domain_name: must be a host name or URL without spaces"),
     ({"domain_name": "https://"}, "domain_name: has no valid host name"),
     ({"domain_name": "http://127.0.0.1:port"}, "domain_name: has an invalid port"),
@@ -164,7 +164,7 @@ def test_given_https_or_loopback_or_opt_in_then_no_problem(config):
     (ConfigBuilder().with_(domain_name="http://acme.atlassian.net", allow_insecure_http=True).build(),
      "domain_name: must use https: Confluence Cloud is served over https only"),  # the opt-in is Data Center's
     (ConfigBuilder().data_center().with_(domain_name="http://wiki.corp.example/confluence").build(),
-     "domain_name: is a plain http:// URL: the credentials and every page would cross the network unencrypted"),
+     "domain_name: is a plain http URL: the credentials and every page would cross the network unencrypted"),
     (ConfigBuilder().data_center().with_(domain_name="http://wiki.corp.example", allow_insecure_http="yes").build(),
      "allow_insecure_http: must be true or false"),
     (ConfigBuilder().with_credentials(auth_type="oauth2", client_id="c", client_secret="s", refresh_token="r",
