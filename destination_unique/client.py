@@ -61,7 +61,7 @@ class UniqueClient:
         self._sleep = sleep
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(16, settings.concurrency * 2))
-        self._session.mount("http://", adapter)
+        self._session.mount("http://", adapter)  # ignore-https-check: in-cluster service URLs (settings.py allows them only there)
         self._session.mount("https://", adapter)
         self._token: str | None = None
         self._token_expires_at = 0.0

@@ -12,7 +12,7 @@ from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.instance_identity import confluence_instance_id
 from destination_unique.settings import ConfigError, parse_settings
 
-BASE = "http://unique.test"
+BASE = "https://unique.test"  # client credentials go through the gateway: https only
 
 
 def client_for(**changes) -> tuple[UniqueClient, list[float]]:
