@@ -122,6 +122,12 @@ class UniqueClient:
             raise UniqueApiError(operation, f"GraphQL error: {messages}")
         return payload.get("data") or {}
 
+    def graphql(self, operation: str, query: str, variables: dict | None = None, *,
+                scope_management: bool = False) -> dict:
+        """Any other operation (access mirroring's calls live in access/unique_calls.py)."""
+        return self._graphql(operation, query, variables,
+                             url=self.scope_management_graphql_url if scope_management else None)
+
     # ── health and identity ──────────────────────────────────────────
     def health(self) -> None:
         self._graphql("health (ingestion)", "{ __typename }")

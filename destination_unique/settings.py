@@ -13,6 +13,8 @@ from typing import Any, Mapping
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_unique.access.settings import AccessConfigError, AccessSettings, parse_access
+
 TENANT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 INSTANCE_TYPES = ("cloud", "data-center")
 DEFAULT_MIME_TYPES = (
@@ -68,6 +70,7 @@ class Settings:
     store_internally: bool = True
     http_max_retries: int = 4
     http_backoff_base_seconds: float = 1.0
+    access: AccessSettings = field(default_factory=AccessSettings)
 
     @property
     def source_kind(self) -> str:
@@ -136,6 +139,10 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
     if isinstance(backoff, bool) or not isinstance(backoff, (int, float)) or backoff < 0:
         raise ConfigError(f"http_backoff_base_seconds must be a number >= 0, got {backoff!r}.")
     mime_types = config.get("allowed_mime_types")
+    try:
+        access = parse_access(config.get("access"))
+    except AccessConfigError as error:
+        raise ConfigError(str(error)) from None
     return Settings(
         ingestion_url=_base_url(config, "ingestion_url", "the ingestion service, e.g. https://gateway.acme.unique.app/ingestion."),
         scope_management_url=_base_url(config, "scope_management_url",
@@ -158,4 +165,5 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         store_internally=bool(config.get("store_internally", True)),
         http_max_retries=_integer(config, "http_max_retries", 4, 0, 10),
         http_backoff_base_seconds=float(backoff),
+        access=access,
     )

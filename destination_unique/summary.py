@@ -41,6 +41,7 @@ class SyncSummary:
     tenant_deletion: dict | None = None
     states_emitted: int = 0
     states_withheld: int = 0
+    access: dict | None = None  # access mirroring (access/mirror.py): placements, grants, unmapped principals
 
     def space(self, space_key: str) -> SpaceSummary:
         return self.spaces.setdefault(space_key, SpaceSummary())
