@@ -30,11 +30,25 @@ ZITADEL_SCOPES = ("openid profile email urn:zitadel:iam:user:resourceowner urn:z
 
 
 class UniqueApiError(Exception):
-    """A Unique request failed for good (non-transient status, GraphQL error, or retries exhausted)."""
+    """A Unique request failed for good (non-transient status, GraphQL error, or retries exhausted).
 
-    def __init__(self, operation: str, detail: str, status: int | None = None):
+    `status`: the HTTP status, if an answer came; `code`: the first GraphQL error's `extensions.code`
+    (e.g. FORBIDDEN, NOT_FOUND); `unreachable`: no answer at all (connection error or timeout).
+    """
+
+    def __init__(self, operation: str, detail: str, status: int | None = None, code: str | None = None,
+                 unreachable: bool = False):
         super().__init__(f"Unique {operation} failed: {detail}")
-        self.operation, self.status = operation, status
+        self.operation, self.status, self.code, self.unreachable = operation, status, code, unreachable
+
+    @property
+    def is_refused(self) -> bool:
+        """The server understood the request and refused it for lack of access."""
+        return self.status == 403 or self.code == "FORBIDDEN"
+
+    @property
+    def is_not_found(self) -> bool:
+        return self.code == "NOT_FOUND"
 
 
 def _excerpt(response: requests.Response) -> str:
@@ -72,7 +86,8 @@ class UniqueClient:
                 response = self._session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as error:
                 if attempt > self._settings.http_max_retries:
-                    raise UniqueApiError(operation, f"{type(error).__name__} after {attempt} attempts") from None
+                    raise UniqueApiError(operation, f"{type(error).__name__} after {attempt} attempts",
+                                         unreachable=True) from None
                 self._wait(attempt, None, operation, type(error).__name__)
                 continue
             if response.status_code in TRANSIENT_STATUSES and attempt <= self._settings.http_max_retries:
@@ -119,7 +134,8 @@ class UniqueClient:
         payload = response.json()
         if payload.get("errors"):
             messages = "; ".join(str(error.get("message")) for error in payload["errors"])[:500]
-            raise UniqueApiError(operation, f"GraphQL error: {messages}")
+            code = ((payload["errors"][0] or {}).get("extensions") or {}).get("code")
+            raise UniqueApiError(operation, f"GraphQL error: {messages}", code=code if isinstance(code, str) else None)
         return payload.get("data") or {}
 
     def graphql(self, operation: str, query: str, variables: dict | None = None, *,

@@ -24,10 +24,11 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_unique.access import unique_calls as access_calls
+from destination_unique.access.check import check_access
 from destination_unique.access.mirror import AccessMirror
 from destination_unique.access.settings import REQUIRED_STREAMS as ACCESS_STREAMS
-from destination_unique.client import UniqueApiError, UniqueClient
+from destination_unique.client import UniqueClient
+from destination_unique.connection_check import check_connection
 from destination_unique.input_tracker import InputTracker
 from destination_unique.instance_identity import confluence_instance_id
 from destination_unique.mapping import SPACES_STREAM
@@ -39,7 +40,7 @@ from destination_unique.sync import ContentSync, SyncPlan
 from destination_unique.sync_lock import sync_lock
 
 logger = logging.getLogger("airbyte")
-CONFIG_ABORTS = {"root scope not found", "ownership mismatch"}
+CONFIG_ABORTS = {"root scope not found", "ownership mismatch", "root scope access refused"}
 
 
 def _log(message: str, level: Level = Level.INFO) -> AirbyteMessage:
@@ -51,34 +52,17 @@ class DestinationUnique(Destination):
         return ConnectorSpecificationSerializer.load(json.loads(pkgutil.get_data("destination_unique", "spec.json")))
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        client = None
+        """What `write` does before it changes anything (connection_check.py); the self-grant is its only effect."""
         try:
             settings = parse_settings(config)
-            client = UniqueClient(settings)
-            client.health()
-            client.me()
-            if client.get_scope(settings.root_scope_id) is None:
-                return AirbyteConnectionStatus(status=Status.FAILED, message=(
-                    f"Root scope '{settings.root_scope_id}' does not exist in Unique, or the service user cannot read "
-                    "it. Create it (or fix root_scope_id) and grant the service user MANAGE/READ/WRITE."))
-            confluence_instance_id(settings)
-            if settings.access.is_mirror:
-                try:
-                    access_calls.probe_users(client)
-                except UniqueApiError as error:
-                    return AirbyteConnectionStatus(status=Status.FAILED, message=(
-                        "access.mode is 'mirror', which maps Confluence users to Unique users by e-mail, but the "
-                        f"service user cannot list Unique users (paginatedUsers): {error}"))
-            return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+            failure = check_connection(settings) or check_access(settings)
         except ConfigError as error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=error.message)
-        except UniqueApiError as error:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=f"{error} Check the URLs and credentials.")
         except Exception as error:  # check must answer, never crash
             return AirbyteConnectionStatus(status=Status.FAILED, message=f"Unexpected error: {type(error).__name__}: {error}")
-        finally:
-            if client:
-                client.close()
+        if failure:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=failure)
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
