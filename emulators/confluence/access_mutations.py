@@ -5,6 +5,7 @@ Principals are named the way a test thinks of them and resolved here:
   user  → account id, e-mail or username (DC login);   group → group id or name;
   access-class → ALL_LICENSED_USERS | ANONYMOUS | ALL_PRODUCT_ADMINS (real Cloud v2 names).
 
+    {"op": "create_space", "key": "ENG", "name": "Engineering", "readers": [...]}   (a global space + homepage)
     {"op": "space_permission", "spaceKey": "ENG", "type": "group", "principal": "team-a", "grant": false}
     {"op": "set_space_readers", "spaceKey": "ENG", "readers": [{"type": "access-class", "principal": "ALL_LICENSED_USERS"}]}
     {"op": "group_member", "group": "team-a", "user": "ann@example.com", "member": true}
@@ -17,10 +18,10 @@ from __future__ import annotations
 
 import uuid
 
-from .model import Group, Instance, User
+from .model import Content, Group, Instance, Space, User, Version
 
 ACCESS_CLASSES = ("ALL_LICENSED_USERS", "ANONYMOUS", "ALL_PRODUCT_ADMINS")
-OPS = ("space_permission", "set_space_readers", "group_member", "create_group", "create_user",
+OPS = ("create_space", "space_permission", "set_space_readers", "group_member", "create_group", "create_user",
        "restrict", "restrict_edit", "hide_restrictions")
 
 
@@ -128,8 +129,31 @@ def restrict(instance: Instance, content_id: str, users: list[str], groups: list
     return content
 
 
+def create_space(instance: Instance, key: str, name: str, readers: list[tuple[str, str]]) -> Space:
+    """A global space with a homepage, readable by exactly `readers` (test sites are built from these)."""
+    if key in instance.space_by_key:
+        raise AccessMutationError(f"space {key} exists")
+    admin = next(u.account_id for u in instance.users.values() if u.is_admin)
+    stamp = instance.clock.tick()
+    space = Space(id=str(instance.new_id()), key=key, name=name, type="global", status="current",
+                  description=f"The {name} space.", homepage_id=None, author_id=admin, created_at=stamp,
+                  read_grants=tuple(readers))
+    instance.add_space(space)
+    home = Content(id=str(instance.new_id()), type="page", status="current", title=f"{name} Home", space_id=space.id,
+                   parent_id=None, parent_type=None, position=100, author_id=admin, owner_id=admin,
+                   created_at=stamp, versions=[Version(1, stamp, admin, "")], body=f"<p>{name}</p>")
+    instance.add_content(home)
+    space.homepage_id = home.id
+    instance.touched(space.id, home.id)
+    return space
+
+
 def apply(instance: Instance, op: dict) -> dict:
     kind = op["op"]
+    if kind == "create_space":
+        readers = [principal(instance, r.get("type", "user"), r["principal"]) for r in op.get("readers", [])]
+        space = create_space(instance, op["key"], op.get("name") or op["key"], readers)
+        return {"id": space.id, "homepageId": space.homepage_id}
     if kind == "space_permission":
         space_permission(instance, op["spaceKey"], principal(instance, op.get("type", "user"), op["principal"]),
                          bool(op.get("grant", True)))

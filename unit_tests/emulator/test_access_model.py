@@ -78,3 +78,10 @@ def test_control_plane_ops_resolve_principals_and_reject_unknown_ones(site):
         apply(inst, {"op": "group_member", "group": "nope", "user": ann.username})
     user = apply(inst, {"op": "create_user", "username": "hidden.mail", "email": ""})
     assert inst.users[user["id"]].email == ""
+
+
+def test_created_space_has_a_homepage_and_exactly_its_readers(site):
+    inst, space, (ann, bob, cy), group, parent, child = site
+    result = apply(inst, {"op": "create_space", "key": "NEW", "readers": [{"type": "group", "principal": "team-x"}]})
+    home = inst.contents[result["homepageId"]]
+    assert [inst.visible_to(u, home) for u in (ann, bob)] == [False, True]
