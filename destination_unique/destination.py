@@ -40,7 +40,7 @@ from destination_unique.sync import ContentSync, SyncPlan
 from destination_unique.sync_lock import sync_lock
 
 logger = logging.getLogger("airbyte")
-CONFIG_ABORTS = {"root scope not found", "ownership mismatch", "root scope access refused"}
+CONFIG_ABORTS = {"root scope not found", "ownership mismatch", "root scope access refused", "root scope shared"}
 
 
 def _log(message: str, level: Level = Level.INFO) -> AirbyteMessage:

@@ -121,6 +121,7 @@ class AccessMirror:
 
     # ── 1. what the source says ──────────────────────────────────────
     def prepare(self) -> None:
+        self._refuse_shared_root()
         self.directory = Directory.from_records((r.data for r in self.spool.records("users", NO_SPACE)),
                                                 (r.data for r in self.spool.records("groups", NO_SPACE)))
         self.principals = PrincipalMap(everyone_group=self.settings.access.all_users_group_id)
@@ -141,6 +142,19 @@ class AccessMirror:
             for spooled in self.spool.records(RESTRICTIONS_STREAM, space):
                 if spooled.data.get("id") is not None:
                     self.items[str(spooled.data["id"])] = item_access(spooled.data, self.directory)
+
+    def _refuse_shared_root(self) -> None:
+        """READ on the root reaches every scope below it: while anyone but the service user holds an
+        access there, no per-audience scope could narrow anything. Refuse before changing anything."""
+        root = calls.scopes_with_accesses(self.client, [self.root.path])[0]
+        others = sorted({f"{a['entityType']} {a['entityId']} ({a['type']})" for a in root.get("scopeAccess") or []
+                         if a["entityId"] != self.root.user_id})
+        if others:
+            raise SyncAborted("root scope shared",
+                              f"access.mode is 'mirror', but the root scope {self.root.path} grants access to "
+                              f"{', '.join(others[:10])}; access on the root reaches every space, so mirroring could "
+                              "not narrow anything. Remove those accesses (only the service user may hold access on "
+                              "the root scope and its ancestors), or use access.mode 'inherit'. Nothing was changed.")
 
     # ── 2. where each item belongs ───────────────────────────────────
     def placement(self, space_key: str, relative_key: str) -> Placement:
