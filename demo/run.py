@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from demo import access_demo
 from demo.pipeline import (
     child_env, configured_catalog, destination_config, discover, expected_from_truth, source_config, stored_in_unique, sync,
 )
@@ -80,6 +81,7 @@ def main() -> int:
                 print(f"  {label}: {len(keys)} e.g. {keys[:5]}")
         is_pass = not (missing or extra or stale)
         print(f"\n{'PASS' if is_pass else 'FAIL'} in {time.monotonic() - started:.1f}s")
+        is_pass = access_demo.run(workdir) and is_pass   # issue 13: a restricted page, before and after a change
         return 0 if is_pass else 1
 
 
