@@ -115,3 +115,17 @@ def test_bad_access_settings_are_named(config, message):
 
 def test_inherit_is_the_default():
     assert parse_access(None).mode == "inherit" and parse_access({"mode": "mirror"}).is_mirror
+
+
+def test_data_center_names_resolve_users_by_username_and_groups_by_name():
+    directory = Directory.from_records(
+        [{"id": "8a7f-key", "username": "ann", "email": "ann@x.com", "displayName": "Ann"}],
+        [{"id": "eng", "name": "eng", "members": [{"id": "8a7f-key"}]}])
+    readers = space_readers([{"subjectType": "user", "subjectName": "ann", "operationKey": "read", "targetType": "space"}],
+                            directory)
+    assert readers.users == {"8a7f-key"}
+    principal_map = PrincipalMap()
+    map_users(directory, {"ann@x.com": {"id": "u-ann", "active": True}}, principal_map)
+    level = item_access({"id": "1", "readRestrictionsKnown": True, "ownRead": {"users": [], "groups": ["eng"]},
+                         "inheritedRead": []}, directory).levels
+    assert grants_for(readers, level, directory, principal_map) == {("USER", "u-ann")}
