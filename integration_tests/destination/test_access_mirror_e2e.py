@@ -4,7 +4,9 @@ import pytest
 
 from destination_unique import DestinationUnique
 from integration_tests.destination.destination_run import stored, write
-from unit_tests.destination.destination_builders import ConfigBuilder, InputBuilder, a_page, a_space, catalog
+from unit_tests.destination.destination_builders import (
+    ConfigBuilder, InputBuilder, a_page, a_space, an_attachment, catalog, stage_file,
+)
 
 ENG = a_space("100", "ENG")
 ACCESS_CATALOG = catalog(pages="full_refresh", space_permissions="full_refresh", content_restrictions="full_refresh",
@@ -66,6 +68,23 @@ def test_restricted_pages_sit_beside_the_space_scope_and_only_their_audience_rea
     assert owners["1"]["name"] == "space" and owners["2"]["name"].startswith("r-")
     assert owners["1"]["parentId"] == owners["2"]["parentId"]                   # siblings, not nested
     assert result.summary["access"]["items_restricted"] == 1
+
+
+def test_an_attachment_follows_its_pages_audience(unique, people, tmp_path):
+    attachment = an_attachment("att9", "2", ENG)
+    staged = {"att9": stage_file(tmp_path / "staging", "att9.pdf", b"%PDF-salary")}
+    messages = (InputBuilder().records("pages", [a_page("1", ENG), a_page("2", ENG)])
+                .records("attachments", [attachment], staged)
+                .records("content_restrictions", [restriction("1"), restriction("2", ["acc-bob"])])
+                .records("space_permissions", SPACE_READERS).records("users", USERS).records("groups", GROUPS)
+                .complete("pages", "attachments", "content_restrictions", "space_permissions", "users", "groups").messages())
+    modes = catalog(pages="full_refresh", attachments="full_refresh", space_permissions="full_refresh",
+                    content_restrictions="full_refresh", users="full_refresh", groups="full_refresh")
+
+    result = write(mirror_config(unique), modes, messages)
+
+    assert result.error is None, result.error
+    assert readable(unique, "u-ann") == {"1"} and readable(unique, "u-bob") == {"1", "2", "2::att9"}
 
 
 def test_an_unavailable_audience_is_readable_by_the_service_user_only_and_the_summary_says_why(unique, people):
