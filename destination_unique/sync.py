@@ -10,17 +10,19 @@ never delete what it merely did not re-read:
 * otherwise (incremental without an index) → upsert what arrived; no diff, no deletion, no orphans.
 
 All diffs and guards run before the first change, so a guard in one space leaves every space as it was.
+Counts (summary.py): changes per space, each key once; items skipped by rule apart, with the reason.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.guards import evaluate_guards
-from destination_unique.ingestion import FAILED, SKIPPED, SUCCEEDED, Ingester, Outcomes, WorkItem, run_pool
+from destination_unique.ingestion import FAILED, SUCCEEDED, Ingester, Outcomes, WorkItem, run_pool
 from destination_unique.mapping import (
     ATTACHMENT_STREAM, CONTENT_INDEX_STREAM, PAGE_STREAMS, SpaceRef, attachment_document, attachment_rejection,
     diff_entry, item_kind, page_body, page_document, relative_key,
@@ -56,7 +58,9 @@ class SpaceDiff:
     space: SpaceRef
     submitted: dict[str, dict] = field(default_factory=dict)  # relative key → diff entry
     work: set[str] = field(default_factory=set)
-    moved: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)         # offered as new by the diff
+    updated: list[str] = field(default_factory=list)     # offered as updated (and not new)
+    moved: list[str] = field(default_factory=list)       # url changed only: updated in place
     deleted: list[str] = field(default_factory=list)
 
 
@@ -92,7 +96,7 @@ class ContentSync:
             self._remove_orphans({d.space.space_key for d in diffs.values()})
         if self._access is not None:
             self._access.finish()
-        self._tally()
+        self._tally(diffs)
 
     def _work_keys(self, diffs: dict[str, SpaceDiff]) -> dict[str, list[str]]:
         """Relative keys each space will ingest (upsert-only: every record that arrived)."""
@@ -102,13 +106,35 @@ class ContentSync:
                       for stream in CONTENT_STREAMS for spooled in self._spool.records(stream, d.space)]
                 for key, d in diffs.items()}
 
-    def _tally(self) -> None:
-        counts = self.outcomes.counts
-        self._summary.succeeded, self._summary.failed, self._summary.skipped = counts[SUCCEEDED], counts[FAILED], counts[SKIPPED]
-        self._summary.total = sum(counts.values())
-        for space_key, per_space in self.outcomes.per_space.items():
+    def _tally(self, diffs: dict[str, SpaceDiff]) -> None:
+        """Changes per space count keys that were ingested or attempted; items skipped by rule (at
+        ingestion, or filtered out before the diff) are counted apart with their reasons."""
+        outcome_of = self.outcomes.by_key
+        all_reasons: Counter = Counter()
+        for space_key, space_diff in diffs.items():
             stats = self._summary.space(space_key)
-            stats.ingested, stats.failed, stats.skipped = per_space[SUCCEEDED], per_space[FAILED], per_space[SKIPPED]
+            per_space = self.outcomes.per_space.get(space_key, Counter())
+            if self._plan.mode != MODE_UPSERT_ONLY:
+                attempted = {key for key in space_diff.work if outcome_of.get((space_key, key)) in (SUCCEEDED, FAILED)}
+                stats.new = sum(1 for key in space_diff.new if key in attempted)
+                stats.updated = sum(1 for key in space_diff.updated if key in attempted)
+            reasons = Counter(self.outcomes.skip_reasons.get(space_key, {})) + self._filtered_by_rule(space_diff.space)
+            stats.ingested, stats.failed = per_space[SUCCEEDED], per_space[FAILED]
+            stats.skipped, stats.skipped_reasons = sum(reasons.values()), dict(sorted(reasons.items()))
+            all_reasons += reasons
+        counts = self.outcomes.counts
+        self._summary.succeeded, self._summary.failed = counts[SUCCEEDED], counts[FAILED]
+        self._summary.skipped, self._summary.skipped_reasons = sum(all_reasons.values()), dict(sorted(all_reasons.items()))
+        self._summary.total = self._summary.succeeded + self._summary.failed + self._summary.skipped
+
+    def _filtered_by_rule(self, space: SpaceRef) -> Counter:
+        """Attachments that arrived but are filtered out before the diff (media type, size, disabled), once per key."""
+        reasons: dict[str, str] = {}
+        for spooled in self._spool.records(ATTACHMENT_STREAM, space):
+            reason = attachment_rejection(spooled.data, self._settings)
+            if reason:
+                reasons.setdefault(relative_key("attachment", spooled.data), reason)
+        return Counter(_reason_kind(reason) for reason in reasons.values())
 
     # ── diff and guards ──────────────────────────────────────────────
     def _spaces_to_diff(self) -> list[SpaceRef]:
@@ -161,11 +187,16 @@ class ContentSync:
                                         list(space_diff.submitted.values()))
         submitted = space_diff.submitted
         space_diff.work = {key for key in result["newFiles"] + result["updatedFiles"] if key in submitted}
+        space_diff.new = list(dict.fromkeys(key for key in result["newFiles"] if key in submitted))
+        offered_new = set(space_diff.new)
+        space_diff.updated = [key for key in dict.fromkeys(result["updatedFiles"])
+                              if key in submitted and key not in offered_new]
         space_diff.moved = [key for key in result["movedFiles"] if key in submitted and key not in space_diff.work]
         space_diff.deleted = list(result["deletedFiles"])
         stats = self._summary.space(space.space_key)
-        stats.submitted, stats.new, stats.updated = len(submitted), len(result["newFiles"]), len(result["updatedFiles"])
-        stats.moved, stats.deleted = len(result["movedFiles"]), len(result["deletedFiles"])
+        stats.submitted, stats.offered_new, stats.offered_updated = (len(submitted), len(result["newFiles"]),
+                                                                     len(result["updatedFiles"]))
+        stats.moved, stats.deleted = len(space_diff.moved), len(space_diff.deleted)
         return evaluate_guards(space.space_key, submitted.keys(), result["newFiles"], result["deletedFiles"],
                                lambda: self._client.count_with_prefix(partial))
 
@@ -303,3 +334,12 @@ class ContentSync:
             deleted, failed = self._client.delete_contents(ids)
             if deleted == 0:
                 raise UniqueApiError("contentDeleteByContentIds", f"{failed} items under {prefix} could not be deleted")
+
+
+def _reason_kind(reason: str) -> str:
+    """Groups filter reasons: "media type image/gif is not allowed" → "media type not allowed"."""
+    if reason.startswith("media type "):
+        return "media type not allowed"
+    if reason.endswith("exceed the size limit"):
+        return "larger than max_file_size_mb"
+    return reason

@@ -155,8 +155,14 @@ def advance_clock(emulator, body: dict) -> JSONResponse:
 
 
 # ── users, groups and the access truth (access.py) ───────────────────
+def _user_view(row: dict) -> dict:
+    """The GraphQL fields plus `name` (= displayName), as POST /__emulator/users takes it."""
+    user = serialize_user(row)
+    return {**user, "name": user["displayName"]}
+
+
 def list_users(emulator, body: dict) -> JSONResponse:
-    return JSONResponse({"users": [serialize_user(row) for row in emulator.store.all_users()]})
+    return JSONResponse({"users": [_user_view(row) for row in emulator.store.all_users()]})
 
 
 def put_user(emulator, body: dict) -> JSONResponse:
@@ -170,7 +176,7 @@ def put_user(emulator, body: dict) -> JSONResponse:
     holder = store.user_by_email(email)
     if holder is not None and holder["id"] != user_id:
         raise ValueError(f"e-mail {email!r} already belongs to user {holder['id']} (e-mails are unique, ignoring case)")
-    return JSONResponse(serialize_user(store.put_user(user_id, email.strip(), name, active)))
+    return JSONResponse(_user_view(store.put_user(user_id, email.strip(), name, active)))
 
 
 def list_groups(emulator, body: dict) -> JSONResponse:

@@ -136,7 +136,7 @@ class RunningUnique:
                                                  "accessType": access_type, "entityType": entity_type})
 
     def create_user(self, email: str, id: str | None = None, name: str | None = None, active: bool = True) -> dict:
-        """{id, email, displayName, active, companyId}; an existing id is replaced."""
+        """{id, email, name, displayName, active, companyId}; an existing id is replaced."""
         return self._control("POST", "users", {"email": email, "id": id, "name": name, "active": active})
 
     def users(self) -> list[dict]:

@@ -45,7 +45,7 @@ def _users(uq, prefix: str, count: int = 1):
 # ── users ──────────────────────────────────────────────────────────────
 def test_created_users_are_listed_by_paginated_users_with_their_email(uq, prefix):
     carol = uq.create_user(_email(prefix, "Carol"), name="Carol")
-    assert carol["id"].startswith("user_") and carol["displayName"] == "Carol" and carol["active"] is True
+    assert carol["id"].startswith("user_") and carol["name"] == carol["displayName"] == "Carol" and carol["active"]
     fixed = uq.create_user(_email(prefix, "dave"), id=f"dave-{prefix.strip('/')}")
     listed = uq.graphql(LIST_USERS, {"where": {"id": {"in": [carol["id"], fixed["id"]]}}}, scope_management=True)
     assert listed["data"]["paginatedUsers"] == {"totalCount": 2, "nodes": [
@@ -65,7 +65,8 @@ def test_emails_are_unique_ignoring_case_and_a_user_is_replaced_by_id(uq, prefix
         uq.create_user(_email(prefix, "ERIN"))
     assert refused.value.response.status_code == 400 and erin["id"] in refused.value.response.text
     renamed = uq.create_user(_email(prefix, "Erin.New"), id=erin["id"], name="Erin", active=False)
-    assert renamed == {**erin, "email": _email(prefix, "Erin.New"), "displayName": "Erin", "active": False}
+    assert renamed == {**erin, "email": _email(prefix, "Erin.New"), "name": "Erin", "displayName": "Erin",
+                       "active": False}
     for bad in ({"email": "not-an-address"}, {"email": 5}, {"email": _email(prefix, "x"), "active": "yes"}):
         assert requests.post(f"{uq.base_url}/__emulator/users", json=bad, timeout=10).status_code == 400
 
