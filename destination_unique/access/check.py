@@ -5,7 +5,6 @@ listing, so the mapping table's group ids cannot be verified here; an unknown id
 
 from __future__ import annotations
 
-from destination_unique.access.unique_calls import probe_users
 from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.settings import Settings
 
@@ -15,7 +14,7 @@ def check_access(settings: Settings) -> str | None:
         return None
     client = UniqueClient(settings)
     try:
-        probe_users(client)
+        client.probe_users()
         return None
     except UniqueApiError as error:
         return ("access.mode is 'mirror', which matches Confluence users to Unique users by e-mail, but the "

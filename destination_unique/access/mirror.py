@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from destination_unique.access import unique_calls as calls
 from destination_unique.access.audience import Grant, Readers, grants_for, referenced
 from destination_unique.access.layout import SERVICE_ONLY_SCOPE, SPACE_SCOPE, audience_scope_name, is_managed_name
 from destination_unique.access.principals import (
@@ -128,7 +127,7 @@ class AccessMirror:
         map_groups(self.directory, self.settings.access.group_mapping, self.principals)
         emails = self.directory.user_email.values()
         try:
-            unique_users = calls.users_by_email(self.client, emails)
+            unique_users = self.client.users_by_email(emails)
         except UniqueApiError as error:
             raise SyncAborted("access mapping failed",
                               f"Listing Unique users by e-mail (paginatedUsers) failed, so no access could be "
@@ -146,7 +145,7 @@ class AccessMirror:
     def _refuse_shared_root(self) -> None:
         """READ on the root reaches every scope below it: while anyone but the service user holds an
         access there, no per-audience scope could narrow anything. Refuse before changing anything."""
-        root = calls.scopes_with_accesses(self.client, [self.root.path])[0]
+        root = self.client.scopes_with_accesses([self.root.path])[0]
         others = sorted({f"{a['entityType']} {a['entityId']} ({a['type']})" for a in root.get("scopeAccess") or []
                          if a["entityId"] != self.root.user_id})
         if others:
@@ -196,7 +195,7 @@ class AccessMirror:
         for space in spaces:
             partial = space.partial_key(self.settings.tenant_name)
             stored[space.space_key] = [dict(node, relative=node["key"][len(partial):])
-                                       for node in calls.stored_contents(self.client, partial)]
+                                       for node in self.client.contents_with_prefix(partial)]
             for node in stored[space.space_key]:
                 self.placement(space.space_key, node["relative"])
             for key in work.get(space.space_key, ()):
@@ -212,7 +211,7 @@ class AccessMirror:
 
     def _ensure_containers(self, spaces: list[SpaceRef]) -> None:
         paths = [f"{self.root.path}/{space.space_key}" for space in spaces]
-        for space, scope in zip(spaces, calls.scopes_with_accesses(self.client, paths)):
+        for space, scope in zip(spaces, self.client.scopes_with_accesses(paths)):
             external_id = space_scope_external_id(self.settings.tenant_name, space.space_id, space.space_key)
             if scope.get("externalId") != external_id:
                 self.client.update_scope(scope["id"], external_id=external_id)
@@ -228,7 +227,7 @@ class AccessMirror:
         for (space_key, _), placement in self._targets.items():
             wanted[(space_key, placement.scope_name)] = placement.grants
         ordered = sorted(wanted)
-        scopes = calls.scopes_with_accesses(self.client, [f"{self.root.path}/{key}/{name}" for key, name in ordered])
+        scopes = self.client.scopes_with_accesses([f"{self.root.path}/{key}/{name}" for key, name in ordered])
         for slot, scope in zip(ordered, scopes):
             self._scope_ids[slot] = scope["id"]
             self._make_exact(scope, wanted[slot])
@@ -241,10 +240,10 @@ class AccessMirror:
         desired = {(kind, entity, "READ") for kind, entity in grants}
         extra = [a for a in current - desired if a[1] != service_user]
         missing = desired - current
-        calls.change_accesses(self.client, scope["id"], [
+        self.client.change_scope_accesses(scope["id"], [
             {"entityType": kind, "entityId": entity, "accessType": access} for kind, entity, access in sorted(extra)],
             add=False)
-        calls.change_accesses(self.client, scope["id"], [
+        self.client.change_scope_accesses(scope["id"], [
             {"entityType": kind, "entityId": entity, "accessType": access} for kind, entity, access in sorted(missing)],
             add=True)
         self.stats["grants_removed"] += len(extra)
@@ -255,7 +254,7 @@ class AccessMirror:
         if node.get("ownerId") == target:
             return
         try:
-            calls.move_content(self.client, node["id"], target)
+            self.client.move_content(node["id"], target)
             self.stats["moved"] += 1
         except UniqueApiError as error:
             self.stats["move_failures"] += 1
@@ -283,7 +282,7 @@ class AccessMirror:
                     continue
                 logger.warning(f"Audience scope {space_key}/{child['name']} is no longer used but could not be "
                                f"removed ({failed[0].get('failReason')}); its grants are removed instead.")
-                scope = calls.scopes_with_accesses(self.client, [f"{self.root.path}/{space_key}/{child['name']}"])[0]
+                scope = self.client.scopes_with_accesses([f"{self.root.path}/{space_key}/{child['name']}"])[0]
                 self._make_exact(scope, frozenset())
         self._report()
 
