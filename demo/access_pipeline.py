@@ -45,11 +45,15 @@ class AccessWorld:
                  everyone_group: str | None):
         self.workdir, self.confluence, self.unique = workdir, confluence, unique
         self.env = child_env(workdir / "staging")
-        source = {"domain_name": confluence.base_url, "deployment_type": "cloud",
-                  "credentials": {"auth_type": "api_token", "email": "demo@example.com", "api_token": "demo-token"},
+        is_dc = confluence.mode == "datacenter"
+        credentials = ({"auth_type": "dc_basic", "username": "admin", "password": "admin-password"} if is_dc else
+                       {"auth_type": "api_token", "email": "demo@example.com", "api_token": "demo-token"})
+        source = {"domain_name": confluence.base_url, "deployment_type": confluence.mode, "credentials": credentials,
                   "space_keys": space_keys, "opt_in_streams": ["space_permissions", "content_restrictions"]}
         (workdir / "source.json").write_text(json.dumps(source))
+        instance = ({"confluence_instance_type": "data-center", "confluence_instance_id": None} if is_dc else {})
         self.destination = {**destination_config(unique.base_url, confluence.truth()["cloud_id"], confluence.base_url),
+                            **instance,
                             "access": {"mode": "mirror", "all_users_group_id": everyone_group,
                                        "group_mapping": [{"confluence_group": name, "unique_group_id": group_id}
                                                          for name, group_id in group_mapping.items()]}}
