@@ -81,6 +81,12 @@ class SyncSummary:
         lines += [f"guard {g['guard']} in {g['space_key']}: {g['action']} ({g['reason']})" for g in self.guards if g["guard"]]
         if self.orphans_removed:
             lines.append(f"orphaned space scopes removed: {', '.join(self.orphans_removed)}")
+        if self.access:
+            access = self.access
+            lines.append(f"access (mirror): {access.get('items_unrestricted', 0)} unrestricted, "
+                         f"{access.get('items_restricted', 0)} restricted, {access.get('items_unavailable', 0)} "
+                         f"service-only (audience unknown); {access.get('moved', 0)} moved between scopes; "
+                         f"unmapped: {access.get('unmapped_users', 0)} users, {access.get('unmapped_groups', 0)} groups")
         return "\n".join(lines)
 
 
