@@ -85,7 +85,10 @@ class ContentSync:
             self._root.ensure_space_scopes([d.space for d in diffs.values() if d.work or self._plan.mode == MODE_UPSERT_ONLY])
         else:
             self._access.prepare()
-            self._access.place([d.space for d in diffs.values()], self._work_keys(diffs))
+            spaces = [d.space for d in diffs.values()]
+            if self._plan.mode == MODE_UPSERT_ONLY:  # incremental: a space without new records may have new permissions
+                spaces += [s for s in self._access.described_spaces() if s.space_key not in diffs]
+            self._access.place(spaces, self._work_keys(diffs))
         self._ingest(diffs, PAGE_STREAMS, "pages")
         if self._settings.attachments_enabled:
             self._ingest(diffs, (ATTACHMENT_STREAM,), "attachments")

@@ -155,6 +155,11 @@ class AccessMirror:
                               "not narrow anything. Remove those accesses (only the service user may hold access on "
                               "the root scope and its ancestors), or use access.mode 'inherit'. Nothing was changed.")
 
+    def described_spaces(self) -> list[SpaceRef]:
+        """Spaces the access records describe (they are always full refresh), one per key."""
+        found = {space.space_key: space for space in self.spool.spaces([PERMISSIONS_STREAM, RESTRICTIONS_STREAM])}
+        return [found[key] for key in sorted(found)]
+
     # ── 2. where each item belongs ───────────────────────────────────
     def placement(self, space_key: str, relative_key: str) -> Placement:
         cached = self._targets.get((space_key, relative_key))

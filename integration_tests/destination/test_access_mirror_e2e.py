@@ -112,6 +112,18 @@ def test_switching_from_inherit_to_mirror_moves_content_without_ingesting_it_aga
     assert readable(unique, "u-ann") == {"1"} and readable(unique, "u-bob") == set()
 
 
+def test_an_incremental_sync_without_new_pages_still_applies_a_changed_restriction(unique, people):
+    modes = catalog(pages="incremental", space_permissions="full_refresh", content_restrictions="full_refresh",
+                    users="full_refresh", groups="full_refresh")
+    write(mirror_config(unique), modes, access_input([a_page("1", ENG)], [restriction("1")]))
+    assert readable(unique, "u-ann") == {"1"}
+
+    result = write(mirror_config(unique), modes, access_input([], [restriction("1", ["acc-bob"])]))
+
+    assert result.error is None and result.summary["mode"] == "upsert_only"
+    assert readable(unique, "u-ann") == set() and readable(unique, "u-bob") == {"1"}
+
+
 def test_a_root_scope_shared_with_others_is_refused_in_mirror_mode(unique, people):
     unique.grant_access("root-confluence", "u-eng", "READ", entity_type="GROUP")
 
