@@ -64,6 +64,8 @@ class SyncSummary:
     def as_dict(self) -> dict[str, Any]:
         payload = {name: value for name, value in self.__dict__.items() if name != "spaces"}
         payload["spaces"] = {key: dict(space.__dict__) for key, space in sorted(self.spaces.items())}
+        if self.access is None:   # access mode inherit: the summary stays as it was
+            del payload["access"]
         return payload
 
     def as_log_line(self) -> str:

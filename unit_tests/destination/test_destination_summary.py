@@ -34,7 +34,7 @@ def test_no_reasons_adds_nothing():
 
 def test_access_mirroring_adds_one_line_of_placements_and_unmapped_principals():
     summary = SyncSummary(status="succeeded", mode="full_refresh")
-    assert "access" not in summary.as_text()
+    assert "access" not in summary.as_text() and "access" not in summary.as_dict()
     summary.access = {"items_unrestricted": 40, "items_restricted": 7, "items_unavailable": 1, "moved": 3,
                       "unmapped_users": 2, "unmapped_groups": 1}
 
