@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from demo import access_demo
 from demo.pipeline import (
     child_env, configured_catalog, destination_config, discover, expected_from_truth, is_stored_attachment, source_config,
     stored_in_unique, sync,
@@ -123,6 +124,7 @@ def main() -> int:
               + ("" if counts_match else f" (expected {expected_counts}, reported {reported})"))
         is_pass = counts_match and not (missing or extra or stale)
         print(f"\n{'PASS' if is_pass else 'FAIL'} in {time.monotonic() - started:.1f}s")
+        is_pass = access_demo.run(workdir) and is_pass   # issue 13: a restricted page, before and after a change
         return 0 if is_pass else 1
 
 

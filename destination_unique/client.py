@@ -271,3 +271,52 @@ class UniqueClient:
 
     def update_content_url(self, content_id: str, url: str) -> None:
         self._graphql("contentUpdate", queries.CONTENT_UPDATE, {"contentId": content_id, "input": {"url": url}})
+
+    # ── access mirroring (access/mirror.py; protocol §3.5, §3.7, §3.8, §3.9) ──
+    def users_by_email(self, emails: Iterable[str]) -> dict[str, dict]:
+        """Lower-case e-mail → paginatedUsers node ({id, active, email}), 100 e-mails per request."""
+        wanted = sorted({email.lower() for email in emails if email})
+        found: dict[str, dict] = {}
+        for start in range(0, len(wanted), PAGE_SIZE):
+            batch, skip = wanted[start:start + PAGE_SIZE], 0
+            while True:
+                data = self._graphql("paginatedUsers", queries.PAGINATED_USERS,
+                                     {"skip": skip, "take": PAGE_SIZE, "where": {"email": {"in": batch}}},
+                                     url=self.scope_management_graphql_url)["paginatedUsers"]
+                for node in data["nodes"]:
+                    if node.get("email"):
+                        found.setdefault(node["email"].lower(), node)
+                skip += len(data["nodes"])
+                if not data["nodes"] or skip >= data["totalCount"]:
+                    break
+        return found
+
+    def probe_users(self) -> None:
+        self._graphql("paginatedUsers", queries.PAGINATED_USERS, {"skip": 0, "take": 1},
+                      url=self.scope_management_graphql_url)
+
+    def scopes_with_accesses(self, paths: list[str]) -> list[dict]:
+        """Scopes for absolute paths (missing ones created WITHOUT inheriting access), with their accesses."""
+        out: list[dict] = []
+        for start in range(0, len(paths), SCOPE_PATH_BATCH):
+            data = self._graphql("generateScopesBasedOnPaths", queries.SCOPES_WITH_ACCESSES,
+                                 {"paths": paths[start:start + SCOPE_PATH_BATCH], "inheritAccess": False})
+            out.extend(data["generateScopesBasedOnPaths"])
+        return out
+
+    def change_scope_accesses(self, scope_id: str, accesses: list[dict], *, add: bool) -> None:
+        """accesses: [{accessType, entityId, entityType}], never applied to sub-scopes."""
+        if not accesses:
+            return
+        operation, query = (("createScopeAccesses", queries.CREATE_SCOPE_ACCESSES) if add
+                            else ("deleteScopeAccesses", queries.DELETE_SCOPE_ACCESSES))
+        self._graphql(operation, query, {"scopeId": scope_id, "scopeAccesses": accesses, "applyToSubScopes": False,
+                                         "skipFileAccessPropagation": True})
+
+    def contents_with_prefix(self, prefix: str) -> Iterator[dict]:
+        """Every stored content under a key prefix: {id, key, ownerId}, 100 per request."""
+        return self._contents({"key": {"startsWith": prefix}})
+
+    def move_content(self, content_id: str, owner_id: str) -> None:
+        """contentUpdate with a new ownerId: bytes and chunks stay, only the owner scope changes (§3.7)."""
+        self._graphql("contentUpdate", queries.MOVE_CONTENT, {"contentId": content_id, "ownerId": owner_id, "input": {}})

@@ -37,6 +37,7 @@ class WorkItem:
     document: Document
     body: bytes | None = None
     staged_path: str | None = None
+    scope_id: str | None = None      # access mirroring: the item's audience scope (else its space scope)
 
 
 @dataclass
@@ -124,7 +125,7 @@ def run_pool(ingester: Ingester, items: Iterable[WorkItem], scope_ids: dict[str,
     def one(item: WorkItem) -> None:
         reason = None
         try:
-            outcome, reason = ingester.ingest(item, scope_ids[item.space_key])
+            outcome, reason = ingester.ingest(item, item.scope_id or scope_ids[item.space_key])
         except Exception as error:  # never let one item stop the pool
             logger.error(f"Ingesting {item.document.key} failed unexpectedly: {error}")
             outcome = FAILED

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_unique.access.settings import AccessConfigError, AccessSettings, parse_access
+
 TENANT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 INSTANCE_TYPES = ("cloud", "data-center")
 DEFAULT_MIME_TYPES = (
@@ -75,6 +77,7 @@ class Settings:
     store_internally: bool = True
     http_max_retries: int = 4
     http_backoff_base_seconds: float = 1.0
+    access: AccessSettings = field(default_factory=AccessSettings)
 
     @property
     def source_kind(self) -> str:
@@ -197,6 +200,10 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
     scope_management_url = _base_url(config, "scope_management_url",
                                      "the scope-management service, e.g. https://gateway.acme.unique.app/scope-management.")
     _require_https(auth, {"ingestion_url": ingestion_url, "scope_management_url": scope_management_url})
+    try:
+        access = parse_access(config.get("access"))
+    except AccessConfigError as error:
+        raise ConfigError(str(error)) from None
     return Settings(
         ingestion_url=ingestion_url,
         scope_management_url=scope_management_url,
@@ -218,4 +225,5 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         store_internally=bool(config.get("store_internally", True)),
         http_max_retries=_integer(config, "http_max_retries", 4, 0, 10),
         http_backoff_base_seconds=float(backoff),
+        access=access,
     )

@@ -56,6 +56,7 @@ class SyncSummary:
     tenant_deletion: dict | None = None
     states_emitted: int = 0
     states_withheld: int = 0
+    access: dict | None = None  # access mirroring (access/mirror.py): placements, grants, unmapped principals
 
     def space(self, space_key: str) -> SpaceSummary:
         return self.spaces.setdefault(space_key, SpaceSummary())
@@ -63,6 +64,8 @@ class SyncSummary:
     def as_dict(self) -> dict[str, Any]:
         payload = {name: value for name, value in self.__dict__.items() if name != "spaces"}
         payload["spaces"] = {key: dict(space.__dict__) for key, space in sorted(self.spaces.items())}
+        if self.access is None:   # access mode inherit: the summary stays as it was
+            del payload["access"]
         return payload
 
     def as_log_line(self) -> str:
@@ -80,6 +83,12 @@ class SyncSummary:
         lines += [f"guard {g['guard']} in {g['space_key']}: {g['action']} ({g['reason']})" for g in self.guards if g["guard"]]
         if self.orphans_removed:
             lines.append(f"orphaned space scopes removed: {', '.join(self.orphans_removed)}")
+        if self.access:
+            access = self.access
+            lines.append(f"access (mirror): {access.get('items_unrestricted', 0)} unrestricted, "
+                         f"{access.get('items_restricted', 0)} restricted, {access.get('items_unavailable', 0)} "
+                         f"service-only (audience unknown); {access.get('moved', 0)} moved between scopes; "
+                         f"unmapped: {access.get('unmapped_users', 0)} users, {access.get('unmapped_groups', 0)} groups")
         return "\n".join(lines)
 
 

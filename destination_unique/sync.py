@@ -66,9 +66,10 @@ class SpaceDiff:
 
 class ContentSync:
     def __init__(self, client: UniqueClient, settings: Settings, root: RootScope, spool: Spool, plan: SyncPlan,
-                 summary: SyncSummary):
+                 summary: SyncSummary, access=None):
         self._client, self._settings, self._root = client, settings, root
         self._spool, self._plan, self._summary = spool, plan, summary
+        self._access = access  # access.mirror.AccessMirror in access mode `mirror`, else None (inherit)
         self._tenant = settings.tenant_name
         self.outcomes = Outcomes()
         self._delivered: set[tuple[str, str]] = set()  # (spaceKey, relative key) whose content arrived
@@ -80,7 +81,14 @@ class ContentSync:
             diffs = {space.space_key: SpaceDiff(space) for space in spaces}
         else:
             diffs = self._diff_all_spaces()
-        self._root.ensure_space_scopes([d.space for d in diffs.values() if d.work or self._plan.mode == MODE_UPSERT_ONLY])
+        if self._access is None:
+            self._root.ensure_space_scopes([d.space for d in diffs.values() if d.work or self._plan.mode == MODE_UPSERT_ONLY])
+        else:
+            self._access.prepare()
+            spaces = [d.space for d in diffs.values()]
+            if self._plan.mode == MODE_UPSERT_ONLY:  # incremental: a space without new records may have new permissions
+                spaces += [s for s in self._access.described_spaces() if s.space_key not in diffs]
+            self._access.place(spaces, self._work_keys(diffs))
         self._ingest(diffs, PAGE_STREAMS, "pages")
         if self._settings.attachments_enabled:
             self._ingest(diffs, (ATTACHMENT_STREAM,), "attachments")
@@ -89,7 +97,17 @@ class ContentSync:
             self._update_moved_urls(diffs)
             self._delete(diffs)
             self._remove_orphans({d.space.space_key for d in diffs.values()})
+        if self._access is not None:
+            self._access.finish()
         self._tally(diffs)
+
+    def _work_keys(self, diffs: dict[str, SpaceDiff]) -> dict[str, list[str]]:
+        """Relative keys each space will ingest (upsert-only: every record that arrived)."""
+        if self._plan.mode != MODE_UPSERT_ONLY:
+            return {key: sorted(d.work) for key, d in diffs.items()}
+        return {key: [relative_key(item_kind(stream, spooled.data), spooled.data)
+                      for stream in CONTENT_STREAMS for spooled in self._spool.records(stream, d.space)]
+                for key, d in diffs.items()}
 
     def _tally(self, diffs: dict[str, SpaceDiff]) -> None:
         """Changes per space count keys that were ingested or attempted; items skipped by rule (at
@@ -234,12 +252,13 @@ class ContentSync:
                     yield self._work_item(stream, kind, space, key, spooled)
 
     def _work_item(self, stream: str, kind: str, space: SpaceRef, key: str, spooled) -> WorkItem:
+        scope_id = self._access.scope_for(space.space_key, key) if self._access is not None else None
         if kind == "page":
             return WorkItem(stream, space.space_key, key, page_document(spooled.data, self._tenant, self._settings),
-                            body=page_body(spooled.data).encode("utf-8"))
+                            body=page_body(spooled.data).encode("utf-8"), scope_id=scope_id)
         document = attachment_document(spooled.data, self._tenant, self._settings,
                                        space_name=self._spool.space_names.get(space.space_key, ""))
-        return WorkItem(stream, space.space_key, key, document, staged_path=spooled.staged_path)
+        return WorkItem(stream, space.space_key, key, document, staged_path=spooled.staged_path, scope_id=scope_id)
 
     def _report_missing_content(self, diffs: dict[str, SpaceDiff]) -> None:
         delivered = self._delivered
@@ -301,7 +320,8 @@ class ContentSync:
                 continue
             try:
                 self._delete_prefix(parsed.partial_key(self._tenant))
-                failed = self._client.delete_folder(child["id"], recursive=False)
+                # mirror mode: the space container holds its (now empty) audience scopes
+                failed = self._client.delete_folder(child["id"], recursive=self._access is not None)
                 if failed:
                     raise UniqueApiError("deleteFolder", failed[0].get("failReason") or "failed")
                 self._summary.orphans_removed.append(parsed.space_key)

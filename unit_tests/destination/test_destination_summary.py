@@ -30,3 +30,13 @@ def test_the_log_line_carries_changes_offers_and_reasons_per_space():
 
 def test_no_reasons_adds_nothing():
     assert describe_reasons({}) == ""
+
+
+def test_access_mirroring_adds_one_line_of_placements_and_unmapped_principals():
+    summary = SyncSummary(status="succeeded", mode="full_refresh")
+    assert "access" not in summary.as_text() and "access" not in summary.as_dict()
+    summary.access = {"items_unrestricted": 40, "items_restricted": 7, "items_unavailable": 1, "moved": 3,
+                      "unmapped_users": 2, "unmapped_groups": 1}
+
+    assert ("access (mirror): 40 unrestricted, 7 restricted, 1 service-only (audience unknown); 3 moved between "
+            "scopes; unmapped: 2 users, 1 groups") in summary.as_text()

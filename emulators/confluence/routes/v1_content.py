@@ -262,13 +262,7 @@ def content_history(ctx):
 
 def content_restrictions(ctx):
     item = _visible_item(ctx, ctx.path_params["id"])
-    writer = V1Writer(ctx)
-    body = writer.restrictions(item)
-    body["update"] = {"operation": "update", "restrictions": {
-        "user": {"results": [], "start": 0, "limit": 200, "size": 0},
-        "group": {"results": [], "start": 0, "limit": 200, "size": 0}},
-        "_links": {"self": f"{ctx.wiki_base}/rest/api/content/{item.id}/restriction/byOperation/update"}}
-    return JSONResponse(body)
+    return JSONResponse(V1Writer(ctx).restrictions(item))
 
 
 # ── spaces ──────────────────────────────────────────────────────────────

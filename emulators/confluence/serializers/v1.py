@@ -335,14 +335,26 @@ class V1Writer:
         return {"position": item.position}
 
     def restrictions(self, item) -> dict:
+        """read + update restrictions (users and groups); an item in `restrictions_hidden` gets no
+        `read` block, only `_expandable` (an expansion the server did not honour)."""
         target = item if isinstance(item, Content) else self.instance.contents[item.container_id]
-        users = [self.user_by_id(a) for a in target.restricted_to]
-        return {"read": {"operation": "read", "restrictions": {
-            "user": {"results": users, "start": 0, "limit": 200, "size": len(users)},
-            "group": {"results": [], "start": 0, "limit": 200, "size": 0}},
-            "_expandable": {"content": f"/rest/api/content/{item.id}"},
-            "_links": {"self": f"{self.base}/rest/api/content/{item.id}/restriction/byOperation/read"}},
-            "_links": {"self": f"{self.base}/rest/api/content/{item.id}/restriction/byOperation"}}
+        base = f"{self.base}/rest/api/content/{item.id}/restriction/byOperation"
+
+        def operation(name: str, account_ids, group_ids) -> dict:
+            users = [self.user_by_id(a) for a in account_ids]
+            groups = [self.group(self.instance.groups[g]) for g in group_ids if g in self.instance.groups]
+            return {"operation": name, "restrictions": {
+                "user": {"results": users, "start": 0, "limit": 200, "size": len(users)},
+                "group": {"results": groups, "start": 0, "limit": 200, "size": len(groups)}},
+                "_expandable": {"content": f"/rest/api/content/{item.id}"},
+                "_links": {"self": f"{base}/{name}"}}
+        body: dict = {"_links": {"self": base}}
+        if target.id in self.instance.restrictions_hidden:
+            body["_expandable"] = {"read": f"/rest/api/content/{item.id}/restriction/byOperation/read"}
+        else:
+            body["read"] = operation("read", target.restricted_to, target.restricted_groups)
+        body["update"] = operation("update", target.edit_users, target.edit_groups)
+        return body
 
     # ── /search wrapper ───────────────────────────────────────────────
     def search_result(self, item, expand: frozenset[str]) -> dict:
