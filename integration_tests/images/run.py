@@ -2,8 +2,8 @@
 
 1. pytest, one run, `-m image_tests`: the CDK's standard image tests for the source
    (integration_tests/source/against_emulator/test_airbyte_standards.py with --connector-image) and
-   the destination (test_destination_cdk_image.py; `--read-from-streams=true`: the source's read test
-   reads metadata.yaml's suggested streams), then this folder's own tests (docker run
+   the destination (test_destination_cdk_image.py; `--read-from-streams=true --read-scenarios=all`: the
+   source's read test reads metadata.yaml's suggested streams for every config of basic_read/full_refresh), then this folder's own tests (docker run
    spec/check/discover/read, the docker pipeline against both emulators). The CDK calls plain
    `docker run`; docker-shim/ first on PATH gives it host networking. The CDK's
    test_docker_image_spec_backward_compatibility is deselected: it fetches the published spec from
@@ -48,7 +48,8 @@ def run_pytest(junit: Path) -> int:
     env = {**os.environ, "REAL_DOCKER": docker(), "PATH": f"{SHIM_DIR}{os.pathsep}{os.environ['PATH']}"}
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "airbyte_cdk.test.standard_tests.pytest_hooks",
                "-m", "image_tests",
-               f"--connector-image={SOURCE_IMAGE}", "--read-from-streams=true", "-k", "not spec_backward_compatibility",
+               f"--connector-image={SOURCE_IMAGE}", "--read-from-streams=true",
+               "--read-scenarios=all", "-k", "not spec_backward_compatibility",
                f"--junitxml={junit}", "-o", "junit_family=xunit1",
                "integration_tests/source/against_emulator/test_airbyte_standards.py", "integration_tests/images"]
     print("image-test:", " ".join(command[1:]), flush=True)
