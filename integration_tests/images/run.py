@@ -1,13 +1,14 @@
 """`make image-test`: the image tests against the built images, then sizes and start-up times.
 
 1. pytest, one run, `-m image_tests`: the CDK's standard image tests for the source
-   (integration_tests/source/against_emulator/test_airbyte_standards.py with --connector-image) and
-   the destination (test_destination_cdk_image.py; `--read-from-streams=true --read-scenarios=all`: the
-   source's read test reads metadata.yaml's suggested streams for every config of basic_read/full_refresh), then this folder's own tests (docker run
-   spec/check/discover/read, the docker pipeline against both emulators). The CDK calls plain
-   `docker run`; docker-shim/ first on PATH gives it host networking. The CDK's
-   test_docker_image_spec_backward_compatibility is deselected: it fetches the published spec from
-   connectors.airbyte.com, and no traffic may leave the machine.
+   (integration_tests/source/against_emulator/test_airbyte_standards.py with --connector-image;
+   `--read-from-streams=true --read-scenarios=all`: its read test reads metadata.yaml's suggested
+   streams for every basic_read/full_refresh config) and the destination
+   (test_destination_cdk_image.py), then this folder's own tests (docker run spec/check/discover/
+   read, the docker pipeline against both emulators). The CDK calls plain `docker run`; docker-shim/
+   first on PATH gives it host networking. The CDK's test_docker_image_spec_backward_compatibility
+   is deselected: it fetches the published spec from connectors.airbyte.com, and no traffic may
+   leave the machine.
 2. The build context (what .dockerignore lets through), the image sizes against their base, and the
    median of `docker run IMAGE spec` against `docker run --entrypoint python IMAGE -c pass`, both
    measured here, alternately, in this one run.
