@@ -1,6 +1,8 @@
 # Two commands do everything on a machine that has only Python 3.11+ and make:
 #   make demo   emulated Confluence -> source -> destination -> emulated Unique, with a summary
 #   make test   the whole suite
+# Docker images (docs/images.md): `make images` builds both connectors' images, `make image-test`
+# runs the image tests against them and writes bench/results/images.md.
 # Both create the project virtualenv themselves: uv (pinned) from PyPI into .tools/, then
 # `uv sync --frozen` from the committed uv.lock into .venv/.
 
@@ -18,7 +20,7 @@ export DO_NOT_TRACK := 1
 export AIRBYTE_OFFLINE_MODE := 1
 export PYTHONWARNINGS := ignore::FutureWarning
 
-.PHONY: demo test bench reliability venv clean lint-dupes qa
+.PHONY: demo test bench reliability venv clean lint-dupes qa images image-test
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -55,6 +57,16 @@ $(QA_TOOLS)/.installed:
 
 qa: $(QA_TOOLS)/.installed
 	PYTHONWARNINGS=ignore $(QA_TOOLS)/bin/python -m qa.run
+
+# confluenceconnectors/{source-confluence,destination-unique}:dev; the pinned base image, or where it
+# cannot be pulled a local stand-in built once from Debian's archive (docker/base/README.md).
+images: $(STAMP)
+	PY=$(PY) docker/build-images.sh
+
+# CDK standard image tests, docker run spec/check/discover/read, the docker pipeline against both
+# emulators, sizes and start-up times (report: bench/results/images.md). Not part of `make test`.
+image-test: images
+	$(PY) -m integration_tests.images.run
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build .pytest_cache

@@ -36,8 +36,8 @@ class DockerStage:
         return [arguments for name, arguments in self.instructions if name == instruction]
 
 
-def dockerfile_stages(path: Path = DOCKERFILE) -> list[DockerStage]:
-    """Instructions per build stage, continuation lines joined and comments dropped."""
+def dockerfile_logical_lines(path: Path = DOCKERFILE) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined and comments dropped."""
     logical_lines: list[str] = []
     pending = ""
     for raw in path.read_text().splitlines():
@@ -49,8 +49,26 @@ def dockerfile_stages(path: Path = DOCKERFILE) -> list[DockerStage]:
             continue
         logical_lines.append(pending + line)
         pending = ""
+    return logical_lines
+
+
+def dockerfile_global_args(path: Path = DOCKERFILE) -> dict[str, str | None]:
+    """`ARG NAME[=default]` lines before the first FROM (usable in FROM lines)."""
+    arguments: dict[str, str | None] = {}
+    for line in dockerfile_logical_lines(path):
+        name, _, rest = line.partition(" ")
+        if name.upper() == "FROM":
+            break
+        if name.upper() == "ARG":
+            key, has_default, default = rest.strip().partition("=")
+            arguments[key] = default if has_default else None
+    return arguments
+
+
+def dockerfile_stages(path: Path = DOCKERFILE) -> list[DockerStage]:
+    """Instructions per build stage (what comes before the first FROM is not a stage)."""
     stages: list[DockerStage] = []
-    for line in logical_lines:
+    for line in dockerfile_logical_lines(path):
         name, _, arguments = line.partition(" ")
         name = name.upper()
         if name == "FROM":
