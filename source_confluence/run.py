@@ -24,7 +24,9 @@ from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
 from .components import incoming_state
 from .components.config_validation import config_problems, invalid_config_message
-from .source import SourceConfluence
+
+# `.source` (the declarative source, its streams and components) is imported only by the commands
+# that build a source: `spec` answers from the manifest's spec block alone (start-up, issue #11).
 
 
 class StartupFailure(Exception):
@@ -62,7 +64,24 @@ def packaged_manifest() -> Mapping[str, Any]:
     return ManifestReferenceResolver().preprocess_manifest(manifest)
 
 
+def spec_message() -> AirbyteMessage:
+    """The SPEC message, built the way the CDK's declarative source builds it, without building the source.
+
+    The CDK's `spec()` turns the manifest's `spec` block into its Spec component and calls
+    `generate_spec()`; doing only that skips validating the whole manifest and building every stream.
+    """
+    from airbyte_cdk.sources.declarative.models.declarative_component_schema import Spec as SpecModel
+    from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+
+    spec = dict(packaged_manifest()["spec"])
+    spec.setdefault("type", "Spec")
+    component = ModelToComponentFactory().create_component(SpecModel, spec, {})
+    return AirbyteMessage(type=Type.SPEC, spec=component.generate_spec())
+
+
 def _validated_config(config_path: str, manifest: Mapping[str, Any]) -> Mapping[str, Any]:
+    from .source import SourceConfluence
+
     config = SourceConfluence.read_config(config_path)
     problems = config_problems(config, manifest["spec"]["connection_specification"])
     if problems:
@@ -83,6 +102,11 @@ def run(args: Optional[List[str]] = None) -> None:
     args = sys.argv[1:] if args is None else args
     init_uncaught_exception_handler(logging.getLogger("airbyte"))
     command = args[0] if args else ""
+    if args == ["spec"]:
+        _print(spec_message())
+        return
+    from .source import SourceConfluence
+
     try:
         catalog_path = AirbyteEntrypoint.extract_catalog(args)
         config_path = AirbyteEntrypoint.extract_config(args)
