@@ -5,12 +5,14 @@ from typing import Any, Iterator, List, Mapping, Optional
 from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import FileUploader as FileUploaderModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpRequester as HttpRequesterModel
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpResponseFilter as HttpResponseFilterModel
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .components import cql  # noqa: F401  registers the CQL macros used by the manifest
 from .components import cdk_hooks, incoming_state, progress, request_timeouts, shared_listings, site_resolution
 from .components.cql import start_date_narrows
 from .components.file_transfer import StreamingFileUploader
+from .components.response_bodies import json_body_or_empty
 from .components.partition_routers import is_page_set_restricted, listing_cqls
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
@@ -32,6 +34,10 @@ class SourceConfluence(YamlDeclarativeSource):
         cdk_hooks.set_record_queue_size(self, RECORD_QUEUE_SIZE)
         progress.install_request_counting(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
         request_timeouts.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
+        # Response filters with a predicate read every response's JSON: parse it once, for them and the extractor.
+        cdk_hooks.on_every_component(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpResponseFilterModel,
+                                     lambda response_filter, config, **kwargs: cdk_hooks.parse_filter_bodies_with(
+                                         response_filter, json_body_or_empty))
         self._shared_listings = shared_listings.SharedListings()
         shared_listings.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._shared_listings)
         if self.config_in_use and self._needs_cloud_id():

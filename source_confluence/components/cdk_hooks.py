@@ -13,6 +13,7 @@ request timeouts or memory bound must not look healthy).
 | `component_factory` | `ConcurrentDeclarativeSource._constructor` (its `ModelToComponentFactory`) | source.py |
 | `runtime_config` | `ConcurrentDeclarativeSource._config` (the migrated config the components interpolate) | source.py |
 | `stream_state` | `ConcurrentDeclarativeSource._connector_state_manager` | source.py |
+| `parse_filter_bodies_with` | `HttpResponseFilter._safe_response_json` (a stdlib `response.json()` per response and filter) | source.py |
 | `set_request_timeout` | `HttpRequester._http_client._request_timeout` | request_timeouts |
 | `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), shared_listings (transport adapter) |
 
@@ -85,6 +86,17 @@ def on_every_component(constructors: dict, model_type: type, hook: Callable[...,
 
     build_and_hook.__signature__ = inspect.signature(build_default)  # type: ignore[attr-defined]
     constructors[model_type] = build_and_hook
+
+
+def parse_filter_bodies_with(response_filter: Any, parse: Callable[[Any], Any]) -> None:
+    """Let a response filter read a response's JSON through `parse` (e.g. parsed once, cached on the response).
+
+    A filter with a `predicate` parses the body of every response, successful ones included, with
+    the stdlib parser, before the record extractor parses it again.
+    """
+    if not callable(getattr(type(response_filter), "_safe_response_json", None)):
+        raise CdkHookBroken("parse_filter_bodies_with", f"{type(response_filter).__name__} has no `_safe_response_json`")
+    response_filter._safe_response_json = parse
 
 
 def _http_client(requester: Any, hook: str) -> Any:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from html_to_markdown import ConversionOptions, convert
+from html_to_markdown import ConversionOptions, ConversionResult, convert
 from lxml import etree
 
 from source_confluence.components.storage_html import (
@@ -40,6 +40,26 @@ _OPTIONS = ConversionOptions(
     compact_tables=True,
     extract_metadata=False,
 )
+
+
+def _native_converter() -> Callable[[str], ConversionResult]:
+    """`convert(html, _OPTIONS)` with the options translated to the Rust binding's type once.
+
+    html-to-markdown's `convert` rebuilds its native options object on every call, which took
+    longer than the conversion itself on a typical page. The result is the same
+    (unit_tests/markdown/test_markdown_engine.py); without the binding's API it is the public call.
+    """
+    try:
+        from html_to_markdown import _html_to_markdown as native
+        from html_to_markdown.api import _to_rust_conversion_options
+
+        native_options = _to_rust_conversion_options(_OPTIONS)
+        return lambda html_text: native.convert(html=html_text, options=native_options, visitor=None)
+    except (ImportError, AttributeError, TypeError):
+        return lambda html_text: convert(html_text, _OPTIONS)
+
+
+_convert = _native_converter()
 # Warnings after which the converter's output has lost part of the body.
 _LOSSY_WARNINGS = frozenset({"depth_limit_exceeded", "truncated_input"})
 
@@ -63,7 +83,7 @@ def storage_to_markdown(storage_html: str | None, user_display_names: Mapping[st
     try:
         root = parse_storage(storage_html)
         rewrite_confluence_elements(root, user_display_names or {})
-        result = convert(etree.tostring(root, encoding="unicode", method="html"), _OPTIONS)
+        result = _convert(etree.tostring(root, encoding="unicode", method="html"))
         if any(str(warning.kind) in _LOSSY_WARNINGS for warning in result.warnings):
             raise ValueError("the converter skipped part of the body")
         markdown = result.content or ""

@@ -110,3 +110,26 @@ def test_http_session_and_request_timeout_are_what_the_requester_sends_with(sour
 def test_given_a_cdk_without_the_internal_then_the_hook_fails_loudly(call):
     with pytest.raises(cdk_hooks.CdkHookBroken, match="airbyte-cdk changed"):
         call()
+
+
+def test_parse_filter_bodies_with_makes_a_predicate_filter_read_the_shared_parsed_body(source):
+    from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpResponseFilter as FilterModel
+
+    from source_confluence.components.response_bodies import json_body
+
+    response_filter = cdk_hooks.component_factory(source).create_component(
+        FilterModel, {"type": "HttpResponseFilter", "action": "RETRY",
+                      "predicate": "{{ response is mapping and response.get('results') == [] }}"}, {})
+    calls = []
+    cdk_hooks.parse_filter_bodies_with(response_filter, lambda response: calls.append(response) or json_body(response))
+    response = requests.Response()
+    response.status_code, response._content = 200, b'{"results": []}'
+
+    assert response_filter.matches(response) is not None
+    assert calls and all(call is response for call in calls)
+    assert getattr(response, "_confluence_json_body") == {"results": []}  # parsed once, kept for the extractor
+
+
+def test_given_a_filter_without_the_internal_then_parse_filter_bodies_with_fails_loudly():
+    with pytest.raises(cdk_hooks.CdkHookBroken, match="parse_filter_bodies_with"):
+        cdk_hooks.parse_filter_bodies_with(object(), lambda response: {})
