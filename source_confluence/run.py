@@ -5,7 +5,11 @@ and the incoming state is read defensively (components/incoming_state.py). A bad
 traceback: `check` answers CONNECTION_STATUS FAILED naming the field, every other command a config_error
 TRACE and exit code 1. A stream state this connector cannot have written is dropped with a WARN log.
 """
-import logging
+from .components import cdk_hooks
+
+cdk_hooks.skip_protocol_model_docs()  # before the first airbyte_cdk import: start-up time (issue #11)
+
+import logging  # noqa: E402 - after the start-up hook above
 import pkgutil
 import sys
 import traceback

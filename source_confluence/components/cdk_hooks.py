@@ -14,6 +14,7 @@ request timeouts or memory bound must not look healthy).
 | `runtime_config` | `ConcurrentDeclarativeSource._config` (the migrated config the components interpolate) | source.py |
 | `stream_state` | `ConcurrentDeclarativeSource._connector_state_manager` | source.py |
 | `parse_filter_bodies_with` | `HttpResponseFilter._safe_response_json` (a stdlib `response.json()` per response and filter) | source.py |
+| `skip_protocol_model_docs` | serpyco_rs (the CDK's protocol serializers): `get_attributes_doc`, read while `airbyte_cdk.models` is imported | run.py |
 | `set_request_timeout` | `HttpRequester._http_client._request_timeout` | request_timeouts |
 | `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), shared_listings (transport adapter) |
 
@@ -25,8 +26,9 @@ Where the CDK does offer a public point, it is used instead: the manifest's `Cus
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Mapping
+import sys
 from queue import Queue
+from typing import Any, Callable, Mapping
 
 
 class CdkHookBroken(RuntimeError):
@@ -34,6 +36,32 @@ class CdkHookBroken(RuntimeError):
 
     def __init__(self, hook: str, detail: str) -> None:
         super().__init__(f"airbyte-cdk changed under source-confluence's hook `{hook}`: {detail}")
+
+
+def skip_protocol_model_docs() -> bool:
+    """Spare every command the attribute-docstring scan of the protocol models; call before importing airbyte_cdk.
+
+    Importing `airbyte_cdk.models` builds serpyco_rs serializers for the Airbyte protocol, and
+    serpyco_rs reads each model's source file (inspect + ast) to put attribute docstrings into
+    JSON-schema descriptions, which no connector command reads: about a third of the CDK's import
+    time. Returns False (and changes nothing) when the CDK is already imported or serpyco_rs no
+    longer has the function; only start-up time depends on it.
+    """
+    if "airbyte_cdk.models.airbyte_protocol_serializers" in sys.modules:
+        return False
+    try:
+        from serpyco_rs import _describe
+        from serpyco_rs._json_schema import _convert
+    except ImportError:
+        return False
+    if not (callable(getattr(_describe, "get_attributes_doc", None)) and callable(getattr(_convert, "get_attributes_doc", None))):
+        return False
+    _describe.get_attributes_doc = _convert.get_attributes_doc = _no_attribute_docs
+    return True
+
+
+def _no_attribute_docs(cls: type) -> dict[str, str]:  # noqa: ARG001 - serpyco_rs' signature
+    return {}
 
 
 def set_record_queue_size(source: Any, size: int) -> None:

@@ -6,6 +6,7 @@ These fail by the hook's name when a CDK upgrade moves an internal the connector
 from __future__ import annotations
 
 import inspect
+import json
 
 import pytest
 import requests
@@ -133,3 +134,34 @@ def test_parse_filter_bodies_with_makes_a_predicate_filter_read_the_shared_parse
 def test_given_a_filter_without_the_internal_then_parse_filter_bodies_with_fails_loudly():
     with pytest.raises(cdk_hooks.CdkHookBroken, match="parse_filter_bodies_with"):
         cdk_hooks.parse_filter_bodies_with(object(), lambda response: {})
+
+
+_SERIALIZE_A_MESSAGE = """
+import json, sys
+from source_confluence.components import cdk_hooks
+installed = cdk_hooks.skip_protocol_model_docs() if sys.argv[1] == "hook" else None
+from airbyte_cdk.models import AirbyteMessage, AirbyteMessageSerializer, AirbyteRecordMessage, Type
+message = AirbyteMessage(type=Type.RECORD, record=AirbyteRecordMessage(stream="pages", data={"id": "1"}, emitted_at=1))
+dumped = AirbyteMessageSerializer.dump(message)
+print(json.dumps({"installed": installed, "dumped": dumped,
+                  "loaded_back": AirbyteMessageSerializer.dump(AirbyteMessageSerializer.load(dumped))}))
+"""
+
+
+def test_skip_protocol_model_docs_applies_before_the_cdk_import_and_serialization_is_unchanged():
+    import subprocess
+    import sys
+
+    def run(mode):
+        completed = subprocess.run([sys.executable, "-c", _SERIALIZE_A_MESSAGE, mode], capture_output=True, text=True,
+                                   check=True)
+        return json.loads(completed.stdout.splitlines()[-1])
+
+    hooked, plain = run("hook"), run("plain")
+
+    assert hooked["installed"] is True, "serpyco_rs no longer has get_attributes_doc where the hook expects it"
+    assert hooked["dumped"] == plain["dumped"] == hooked["loaded_back"]
+
+
+def test_given_the_cdk_already_imported_then_skip_protocol_model_docs_changes_nothing():
+    assert cdk_hooks.skip_protocol_model_docs() is False
