@@ -23,9 +23,8 @@ import html
 import re
 from collections.abc import Callable, Mapping
 
-import lxml.html
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 # A CDATA section holds raw text (code, link bodies). An HTML parser does not know CDATA (it
 # would become a bogus comment ending at the first `>`), so the sections are turned into escaped
@@ -56,6 +55,10 @@ _BLOCK_TAGS_IN_CELLS = frozenset(("p", "div", "ul", "ol", "pre", "blockquote", "
 _MACRO_TAGS = ("ac:structured-macro", "ac:macro")
 
 
+# Elements with a prefixed name (`ac:…`, `ri:…`), selected in C rather than visiting every element.
+_PREFIXED_ELEMENTS = etree.XPath("descendant::*[contains(name(), ':')]")
+
+
 class StorageParseError(ValueError):
     """The body could not be parsed completely (e.g. nesting deeper than libxml2 allows)."""
 
@@ -66,17 +69,22 @@ def _new_parser() -> etree.HTMLParser:
     )
 
 
-def parse_storage(storage_html: str, parser: etree.HTMLParser | None = None) -> HtmlElement:
-    """Parse a storage body into a `<div>` holding it; raise `StorageParseError` if parts were lost."""
+def parse_storage(storage_html: str, parser: etree.HTMLParser | None = None) -> Element:
+    """Parse a storage body into the `<body>` element holding it; raise `StorageParseError` if parts were lost."""
     parser = parser or _new_parser()
     text = _CDATA_SECTION.sub(lambda match: html.escape(match.group(1), quote=False), storage_html)
-    root = lxml.html.fragment_fromstring(_UNPARSABLE.sub("", text), create_parent="div", parser=parser)
+    document = etree.fromstring(f"<div>{_UNPARSABLE.sub('', text)}</div>", parser)
     if any(entry.level >= etree.ErrorLevels.FATAL for entry in parser.error_log):
         raise StorageParseError(parser.error_log.last_error.message if parser.error_log.last_error else "fatal")
+    # The body, not the wrapper: a stray `</div>` in the storage closes the wrapper early, and what
+    # follows it must not be lost.
+    root = document.find("body") if document is not None else None
+    if root is None:
+        raise StorageParseError("the parser returned no body")
     return root
 
 
-def rewrite_confluence_elements(root: HtmlElement, user_display_names: Mapping[str, str]) -> None:
+def rewrite_confluence_elements(root: Element, user_display_names: Mapping[str, str]) -> None:
     """Replace every `ac:`/`ri:` element under `root` with plain HTML, in place.
 
     Elements are visited deepest first, so a macro's body is already plain HTML when the macro
@@ -86,11 +94,11 @@ def rewrite_confluence_elements(root: HtmlElement, user_display_names: Mapping[s
     rewriter = _Rewriter(user_display_names)
     for element in reversed(list(root.iter(*rewriter.handlers))):
         rewriter.handlers[element.tag](element)
-    for element in [element for element in root.iter() if ":" in element.tag]:
+    for element in _PREFIXED_ELEMENTS(root):
         if element.tag in ("ac:parameter", "ac:placeholder"):
-            element.drop_tree()
+            _drop_tree(element)
         else:  # an element this module has no rule for: keep its text
-            element.drop_tag()
+            _drop_tag(element)
     for item in [item for item in root.iter("li")]:
         _tighten_list_item(item)
     for cell in [cell for cell in root.iter("td", "th")]:
@@ -100,7 +108,7 @@ def rewrite_confluence_elements(root: HtmlElement, user_display_names: Mapping[s
 class _Rewriter:
     def __init__(self, user_display_names: Mapping[str, str]) -> None:
         self.user_display_names = user_display_names
-        self.handlers: dict[str, Callable[[HtmlElement], None]] = {
+        self.handlers: dict[str, Callable[[Element], None]] = {
             "ac:structured-macro": self.macro,
             "ac:macro": self.macro,  # the pre-2012 macro element, still found in migrated spaces
             "ac:link": self.link,
@@ -115,14 +123,14 @@ class _Rewriter:
         }
 
     # ── macros ─────────────────────────────────────────────────────────────
-    def macro(self, element: HtmlElement) -> None:
+    def macro(self, element: Element) -> None:
         name = (element.get("ac:name") or "").lower()
         if name in ("code", "noformat"):
             _replace(element, _code_block(element, name))
         elif name in PANEL_LABELS:
             _replace(element, _panel(element, PANEL_LABELS[name]))
         elif name in DROPPED_MACROS:
-            element.drop_tree()
+            _drop_tree(element)
         elif name == "jira":
             _replace_with_text(element, _jira(element))
         elif name in ("expand", "ui-expand"):
@@ -136,7 +144,7 @@ class _Rewriter:
             _replace(element, _body_div(element))
 
     # ── links, users, images ───────────────────────────────────────────────
-    def link(self, element: HtmlElement) -> None:
+    def link(self, element: Element) -> None:
         body_text = _link_body_text(element)
         body_rich = _first(element, "ac:link-body")
         resource = next((child for child in element.iter() if child.tag.startswith("ri:")), None)
@@ -158,12 +166,12 @@ class _Rewriter:
         else:
             _replace_with_text(element, body_text or fallback_text)
 
-    def _mention(self, user: HtmlElement) -> str:
+    def _mention(self, user: Element) -> str:
         user_id = user.get("ri:account-id") or user.get("ri:userkey") or user.get("ri:username") or ""
         display_name = self.user_display_names.get(user_id)
         return f"@{display_name or user_id or 'unknown-user'}"
 
-    def image(self, element: HtmlElement) -> None:
+    def image(self, element: Element) -> None:
         attachment = _first(element, "ri:attachment")
         url = _first(element, "ri:url")
         if attachment is not None and attachment.get("ri:filename"):
@@ -172,16 +180,16 @@ class _Rewriter:
         elif url is not None and url.get("ri:value"):
             img = _element("img", src=url.get("ri:value"), alt=element.get("ac:alt") or element.get("ac:title") or "")
         else:
-            element.drop_tree()
+            _drop_tree(element)
             return
         _replace(element, img)
 
     # ── structure ──────────────────────────────────────────────────────────
-    def task_list(self, element: HtmlElement) -> None:
+    def task_list(self, element: Element) -> None:
         items = _element("ul")
         for task in element.iterchildren("ac:task"):
             status = _first(task, "ac:task-status")
-            is_complete = status is not None and status.text_content().strip().lower() == "complete"
+            is_complete = status is not None and _text(status).strip().lower() == "complete"
             item = _element("li")
             item.text = "[x] " if is_complete else "[ ] "
             body = _first(task, "ac:task-body")
@@ -190,43 +198,43 @@ class _Rewriter:
             items.append(item)
         _replace(element, items)
 
-    def emoticon(self, element: HtmlElement) -> None:
+    def emoticon(self, element: Element) -> None:
         name = element.get("ac:name") or ""
         symbol = element.get("ac:emoji-fallback") or EMOTICONS.get(name) or (f":{name}:" if name else "")
         _replace_with_text(element, symbol)
 
-    def unwrap_as_div(self, element: HtmlElement) -> None:
+    def unwrap_as_div(self, element: Element) -> None:
         element.tag = "div"
         element.attrib.clear()
 
-    def adf_extension(self, element: HtmlElement) -> None:
+    def adf_extension(self, element: Element) -> None:
         fallback = _first(element, "ac:adf-fallback")
         if fallback is None:
-            element.drop_tree()
+            _drop_tree(element)
             return
         div = _element("div")
         _move_contents(fallback, div)
         _replace(element, div)
 
-    def time(self, element: HtmlElement) -> None:
-        if not element.text_content().strip() and element.get("datetime"):
+    def time(self, element: Element) -> None:
+        if not _text(element).strip() and element.get("datetime"):
             _replace_with_text(element, element.get("datetime"))
 
 
 # ── macro bodies ───────────────────────────────────────────────────────────
-def _code_block(element: HtmlElement, name: str) -> HtmlElement:
+def _code_block(element: Element, name: str) -> Element:
     language = "" if name == "noformat" else _parameter(element, "language")
     body = _first(element, "ac:plain-text-body")
     code = _element("code")
     if language and language.lower() != "none":
         code.set("class", f"language-{language.lower()}")
-    code.text = body.text_content() if body is not None else ""
+    code.text = _text(body) if body is not None else ""
     pre = _element("pre")
     pre.append(code)
     return pre
 
 
-def _panel(element: HtmlElement, label: str) -> HtmlElement:
+def _panel(element: Element, label: str) -> Element:
     title = _parameter(element, "title")
     quote = _element("blockquote")
     heading = _element("p")
@@ -240,7 +248,7 @@ def _panel(element: HtmlElement, label: str) -> HtmlElement:
     return quote
 
 
-def _jira(element: HtmlElement) -> str:
+def _jira(element: Element) -> str:
     key = _parameter(element, "key")
     if key:
         return key
@@ -248,7 +256,7 @@ def _jira(element: HtmlElement) -> str:
     return f"Jira issues: {query}" if query else ""
 
 
-def _expand(element: HtmlElement) -> HtmlElement:
+def _expand(element: Element) -> Element:
     wrapper = _element("div")
     heading = _element("p")
     strong = _element("strong")
@@ -259,7 +267,7 @@ def _expand(element: HtmlElement) -> HtmlElement:
     return wrapper
 
 
-def _body_div(element: HtmlElement) -> HtmlElement:
+def _body_div(element: Element) -> Element:
     div = _element("div")
     body = next(element.iterchildren("ac:rich-text-body"), None)
     if body is None:
@@ -269,24 +277,24 @@ def _body_div(element: HtmlElement) -> HtmlElement:
     return div
 
 
-def _parameter(macro: HtmlElement, name: str) -> str:
+def _parameter(macro: Element, name: str) -> str:
     wanted = name.lower()
     for parameter in macro.iter("ac:parameter"):
         if (parameter.get("ac:name") or "").lower() == wanted and _owning_macro(parameter) is macro:
-            return parameter.text_content().strip()
+            return _text(parameter).strip()
     return ""
 
 
-def _owning_macro(parameter: HtmlElement) -> HtmlElement | None:
+def _owning_macro(parameter: Element) -> Element | None:
     return next(parameter.iterancestors(*_MACRO_TAGS), None)
 
 
-def _link_body_text(link: HtmlElement) -> str:
+def _link_body_text(link: Element) -> str:
     body = _first(link, "ac:plain-text-link-body")
-    return body.text_content().strip() if body is not None else ""
+    return _text(body).strip() if body is not None else ""
 
 
-def _link_target(resource: HtmlElement | None, anchor: str | None) -> tuple[str, str]:
+def _link_target(resource: Element | None, anchor: str | None) -> tuple[str, str]:
     """Return `(href, text to show when the link has no body)` for a link's `ri:` resource."""
     fragment = f"#{anchor}" if anchor else ""
     if resource is None:
@@ -305,20 +313,20 @@ def _link_target(resource: HtmlElement | None, anchor: str | None) -> tuple[str,
     return "", ""
 
 
-def _tighten_list_item(item: HtmlElement) -> None:
+def _tighten_list_item(item: Element) -> None:
     """Drop an empty item (templates are full of `<li><p /></li>`); a leading paragraph is the item's text.
 
     The editor wraps every item's text in `<p>`; kept, it would make every list a loose list.
     """
-    if not item.text_content().strip() and next(item.iter("img"), None) is None:
-        item.drop_tree()
+    if not _text(item).strip() and next(item.iter("img"), None) is None:
+        _drop_tree(item)
         return
     first = item[0] if len(item) else None
     if first is not None and first.tag == "p" and not (item.text or "").strip():
-        first.drop_tag()
+        _drop_tag(first)
 
 
-def _flatten_cell(cell: HtmlElement) -> None:
+def _flatten_cell(cell: Element) -> None:
     """Make a table cell fit on one GFM table line.
 
     Nested tables become `a; b` rows separated by line breaks; list items and paragraphs become
@@ -329,15 +337,15 @@ def _flatten_cell(cell: HtmlElement) -> None:
             continue
         lines = []
         for row in nested.iter("tr"):
-            cells = [" ".join(c.text_content().split()) for c in row.iterchildren("td", "th")]
+            cells = [" ".join(_text(c).split()) for c in row.iterchildren("td", "th")]
             lines.append("; ".join(text for text in cells if text))
         _replace_with_text(nested, CELL_BREAK.join(line for line in lines if line))
     for item in list(cell.iter("li")):
         _append_text(item, CELL_BREAK)
         item.text = "• " + (item.text or "")
-        item.drop_tag()
+        _drop_tag(item)
     for item_list in list(cell.iter("ul", "ol")):
-        item_list.drop_tag()
+        _drop_tag(item_list)
     for pre in cell.iter("pre"):
         pre.tag = "code"
     blocks = [child for child in cell.iterdescendants() if child.tag in _BLOCK_TAGS_IN_CELLS]
@@ -346,27 +354,64 @@ def _flatten_cell(cell: HtmlElement) -> None:
 
 
 # ── lxml helpers (lxml keeps text in `.text`/`.tail`, not in nodes) ─────────
-def _element(tag: str, **attributes: str) -> HtmlElement:
-    return lxml.html.Element(tag, attributes)
+def _element(tag: str, **attributes: str) -> Element:
+    return etree.Element(tag, attributes)
 
 
-def _first(element: HtmlElement, tag: str) -> HtmlElement | None:
+def _text(element: Element) -> str:
+    return "".join(element.itertext())
+
+
+def _drop_tree(element: Element) -> None:
+    """Remove the element and everything in it; the text after it stays."""
+    _drop_tag_keeping(element, keep_contents=False)
+
+
+def _drop_tag(element: Element) -> None:
+    """Replace the element by its contents (text and children), keeping the text after it."""
+    _drop_tag_keeping(element, keep_contents=True)
+
+
+def _drop_tag_keeping(element: Element, keep_contents: bool) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    leading = (element.text or "") if keep_contents else ""
+    children = list(element) if keep_contents else []
+    trailing = element.tail or ""
+    if children:
+        children[-1].tail = (children[-1].tail or "") + trailing
+        trailing = ""
+    text = leading + trailing
+    if text:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    position = parent.index(element)
+    parent.remove(element)
+    for offset, child in enumerate(children):
+        parent.insert(position + offset, child)
+
+
+def _first(element: Element, tag: str) -> Element | None:
     return next(element.iterdescendants(tag), None)
 
 
-def _replace(old: HtmlElement, new: HtmlElement) -> None:
+def _replace(old: Element, new: Element) -> None:
     new.tail = old.tail
     old.getparent().replace(old, new)
 
 
-def _replace_with_text(element: HtmlElement, text: str) -> None:
+def _replace_with_text(element: Element, text: str) -> None:
     element.text, element.tail = None, text + (element.tail or "")
     for child in list(element):
         element.remove(child)
-    element.drop_tag()
+    _drop_tag(element)
 
 
-def _move_contents(source: HtmlElement, target: HtmlElement) -> None:
+def _move_contents(source: Element, target: Element) -> None:
     """Append `source`'s text and children to `target`."""
     if source.text:
         _append_text(target, source.text)
@@ -374,7 +419,7 @@ def _move_contents(source: HtmlElement, target: HtmlElement) -> None:
         target.append(child)  # lxml moves the element together with its tail
 
 
-def _append_text(element: HtmlElement, text: str) -> None:
+def _append_text(element: Element, text: str) -> None:
     children = list(element)
     if children:
         children[-1].tail = (children[-1].tail or "") + text

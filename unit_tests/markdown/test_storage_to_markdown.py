@@ -223,3 +223,7 @@ def test_given_malformed_storage_when_converting_then_it_never_raises_and_keeps_
 @pytest.mark.parametrize("empty", [None, "", "   "])
 def test_given_no_body_then_markdown_is_empty(empty):
     assert storage_to_markdown(empty) == ""
+
+
+def test_given_a_stray_closing_tag_then_the_text_after_it_is_kept():
+    assert storage_to_markdown("<p>a</p></div><p>after the stray close</p>") == "a\n\nafter the stray close"
