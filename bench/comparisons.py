@@ -11,14 +11,13 @@ bench run, and reports the ratio of their wall times (process start to exit).
   `bench/peer/manifest.yaml` (our model of the official connector's requests, v1.0.27) run by the
   CDK's `source-declarative-manifest`.
 * `large_full`'s baseline run (`baseline_large_full`): the same large full sync by the baseline,
-  capped at `LARGE_BASELINE_CAP` × the current run's wall time; a capped run proves the ratio is at
-  least the cap.
+  capped at `LARGE_BASELINE_CAP` × the current run's wall time (and by the bench's budget); a cut
+  run proves the ratio is at least its wall time over the current one's.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -150,9 +149,9 @@ class Comparisons:
         catalog = configured_catalog(runner.discover(config))
         cap = max(60.0, LARGE_BASELINE_CAP * current_wall_seconds)
         emulator.reset_stats()
-        started = time.monotonic()
         run = runner.read("large-baseline", config, catalog, allow_timeout=True, timeout_seconds=cap)
         figures = _run_figures(run, emulator)
         figures["cap_seconds"] = round(cap, 1)
-        figures["cut_by_cap"] = run.process.timed_out and time.monotonic() - started >= cap - 1
+        # Cut by its cap or by the bench's budget: it had not finished, so its wall time is a lower bound.
+        figures["cut"] = run.process.timed_out
         return figures

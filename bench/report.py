@@ -72,7 +72,7 @@ def _figures(result: dict) -> str:
                 + (f"; corrected bound {result['corrected_bound_seconds']} s" if result.get("corrected_bound_seconds")
                    and result.get("latency_ms") else "")
                 + (f"; baseline wall {result['baseline']['wall_seconds']} s"
-                   f"{' (cut by its cap)' if result['baseline'].get('cut_by_cap') else ''}, "
+                   f"{' (cut before its end)' if result['baseline'].get('cut') else ''}, "
                    f"{result['baseline']['records_total']} records → {result['speedup_over_baseline']}×"
                    if "baseline" in result else ""))
     if name == "startup_spec":

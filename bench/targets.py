@@ -33,10 +33,13 @@ def _check(scenario: str, target: str, value: Any, limit: float, at_most: bool, 
 
 
 def _speedup_check(scenario: str, target: str, speedup: float, limit: float, baseline: dict) -> TargetCheck:
-    """A baseline run cut by its cap (bench/comparisons.py) proves the speed-up is at least the cap's ratio."""
-    if baseline.get("cut_by_cap"):
-        return TargetCheck(scenario, target, f"≥ {speedup}× (baseline cut at {baseline['cap_seconds']} s; limit {limit}×)",
-                           speedup >= limit)
+    """A baseline run cut before its end (bench/comparisons.py) proves the speed-up is at least the measured one.
+
+    Enough to call the target met; below the limit it proves nothing either way (n/a).
+    """
+    if baseline.get("cut"):
+        return TargetCheck(scenario, target, f"≥ {speedup}× (baseline cut after {baseline['wall_seconds']} s; "
+                           f"limit {limit}×)", True if speedup >= limit else None)
     return _check(scenario, target, speedup, limit, at_most=False, unit="×")
 
 
