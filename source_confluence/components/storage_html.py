@@ -103,6 +103,8 @@ def rewrite_confluence_elements(root: Element, user_display_names: Mapping[str, 
         _tighten_list_item(item)
     for cell in [cell for cell in root.iter("td", "th")]:
         _flatten_cell(cell)
+    for table in root.iter("table"):
+        _give_header_row(table)
 
 
 class _Rewriter:
@@ -326,6 +328,20 @@ def _tighten_list_item(item: Element) -> None:
         _drop_tag(first)
 
 
+def _give_header_row(table: Element) -> None:
+    """A table without header cells gets its first row as the header, as a GFM table needs one.
+
+    Said explicitly because html-to-markdown renders a header-less table whose rows hold several
+    links (Confluence's feature and template tables) as a list of rows, losing the columns.
+    """
+    if next(table.iter("th"), None) is not None:
+        return
+    first_row = next(table.iter("tr"), None)
+    if first_row is not None:
+        for cell in first_row.iterchildren("td"):
+            cell.tag = "th"
+
+
 def _flatten_cell(cell: Element) -> None:
     """Make a table cell fit on one GFM table line.
 
@@ -351,6 +367,10 @@ def _flatten_cell(cell: Element) -> None:
     blocks = [child for child in cell.iterdescendants() if child.tag in _BLOCK_TAGS_IN_CELLS]
     for block in blocks[:-1]:
         _append_text(block, CELL_BREAK)
+    # Only inline content is left in the cell: a converter may render a table whose cells hold
+    # headings or paragraphs as a layout (a list), not as a table.
+    for block in reversed(blocks):
+        _drop_tag(block)
 
 
 # ── lxml helpers (lxml keeps text in `.text`/`.tail`, not in nodes) ─────────

@@ -227,3 +227,13 @@ def test_given_no_body_then_markdown_is_empty(empty):
 
 def test_given_a_stray_closing_tag_then_the_text_after_it_is_kept():
     assert storage_to_markdown("<p>a</p></div><p>after the stray close</p>") == "a\n\nafter the stray close"
+
+
+def test_given_a_table_without_header_cells_and_rows_full_of_links_then_it_stays_a_table():
+    links = "".join(f'<a href="https://example.com/{n}">doc {n}</a> ' for n in range(3))
+    body = f"<table><tbody><tr><td><p>Feature</p><p>{links}</p></td><td>x</td></tr><tr><td>b</td><td>c</td></tr></tbody></table>"
+
+    markdown = storage_to_markdown(body)
+
+    assert markdown.startswith("| Feature<br>[doc 0](https://example.com/0) ")
+    assert markdown.endswith("| --- | --- |\n| b | c |")
