@@ -24,8 +24,9 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): $(UV) pyproject.toml uv.lock
+$(STAMP): $(UV) pyproject.toml uv.lock Makefile
 	$(UV) sync --frozen --compile-bytecode --quiet
+	$(PY) -m compileall -q source_confluence destination_unique emulators
 	@touch $(STAMP)
 
 venv: $(STAMP)

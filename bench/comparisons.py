@@ -27,6 +27,7 @@ from bench.airbyte_messages import OutputTally, configured_catalog
 from bench.baseline import BASELINE_COMMIT, build_baseline, build_current, source_command
 from bench.connector_process import run_connector
 from bench.emulator_process import VENV_BIN, EmulatorClient, child_env, confluence_emulator
+from bench.profile_summary import profile_command
 from bench.source_runs import ADMIN_CREDENTIALS, SourceRunner, connector_routes, source_config
 
 PEER_MANIFEST = Path(__file__).resolve().parent / "peer" / "manifest.yaml"
@@ -104,8 +105,19 @@ class Comparisons:
                 emulator.reset_stats()
                 run = runner.read(f"pages-{name}", config, catalog, record_inspectors={"pages": count_markdown})
                 result[name] = {**_run_figures(run, emulator), "records_with_body_markdown": with_markdown[0]}
+                if name == "current":  # once more, unmeasured, under py-spy: where the time goes
+                    result["py_spy_profile"] = self._profile(runner, config, catalog)
         result["speedup"] = round(result["baseline"]["wall_seconds"] / result["current"]["wall_seconds"], 2)
         return result
+
+    def _profile(self, runner: SourceRunner, config: dict, catalog: dict) -> dict:
+        workdir = self.workdir / "profile"
+        workdir.mkdir(exist_ok=True)
+        config_path, catalog_path = workdir / "config.json", workdir / "catalog.json"
+        config_path.write_text(json.dumps(config))
+        catalog_path.write_text(json.dumps(catalog))
+        return profile_command([runner.command, "read", "--config", str(config_path), "--catalog", str(catalog_path)],
+                               child_env(), workdir / "pages", timeout_seconds=runner._timeout(600))
 
     # ── against the official connector's request pattern ───────────────────
     def peer_comparison(self, profile: str, latency_ms: int) -> dict:

@@ -132,6 +132,15 @@ def render_markdown(document: dict) -> str:
                       _row(["route", "requests"]), _row(["---"] * 2)]
             lines += [_row([route, n]) for route, n in result["requests_by_route"].items()]
             lines += [_row(["**total**", f"**{result['requests_total']}**"])]
+    for result in document["results"]:
+        profile = result.get("py_spy_profile") if result.get("status") == "ok" else None
+        if profile:
+            lines += ["", f"### {result['scenario']}: profile of the current build (py-spy, all threads, "
+                      f"{profile['samples']} samples at {profile['rate_hz']} Hz)", "",
+                      _row(["where", "share of samples"]), _row(["---"] * 2)]
+            lines += [_row([name, f"{share:.1%}"]) for name, share in profile["categories"].items()]
+            lines += ["", _row(["function (self time)", "share"]), _row(["---"] * 2)]
+            lines += [_row([entry["function"], f"{entry['share']:.1%}"]) for entry in profile["top_own"]]
     notes = document.get("notes") or []
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
