@@ -112,9 +112,10 @@ def run(args: Optional[List[str]] = None) -> None:
     from .source import SourceConfluence
 
     try:
-        catalog_path = AirbyteEntrypoint.extract_catalog(args)
-        config_path = AirbyteEntrypoint.extract_config(args)
-        state_path = AirbyteEntrypoint.extract_state(args)
+        parsed = AirbyteEntrypoint.parse_args(args)  # once: the CDK's extract_* helpers each parse again
+        catalog_path = getattr(parsed, "catalog", None)
+        config_path = getattr(parsed, "config", None)
+        state_path = getattr(parsed, "state", None)
         manifest = packaged_manifest() if config_path or state_path else {}
         source = SourceConfluence(
             SourceConfluence.read_catalog(catalog_path) if catalog_path else None,
