@@ -18,7 +18,7 @@ export DO_NOT_TRACK := 1
 export AIRBYTE_OFFLINE_MODE := 1
 export PYTHONWARNINGS := ignore::FutureWarning
 
-.PHONY: demo test bench reliability venv clean lint-dupes
+.PHONY: demo test bench reliability venv clean lint-dupes qa
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -43,6 +43,19 @@ bench: $(STAMP)
 
 reliability: $(STAMP)
 	$(PY) -m pytest -n 2 -p no:cacheprovider -m slow
+
+# Airbyte's connector QA checks (airbyte-internal-ops' connector_qa) on both connectors, in a tool venv of
+# their own (their dependencies are not the project's); report in build/qa/, outcomes in docs/internal/qa-checks.md.
+QA_TOOLS := $(TOOLS)/qa
+AIRBYTE_OPS_VERSION := 0.132.0
+
+$(QA_TOOLS)/.installed:
+	$(PYTHON) -m venv $(QA_TOOLS)
+	$(QA_TOOLS)/bin/pip install --quiet --disable-pip-version-check airbyte-internal-ops==$(AIRBYTE_OPS_VERSION)
+	@touch $@
+
+qa: $(QA_TOOLS)/.installed
+	PYTHONWARNINGS=ignore $(QA_TOOLS)/bin/python -m qa.run
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build .pytest_cache

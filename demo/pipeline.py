@@ -93,9 +93,14 @@ def expected_from_truth(truth: dict, tenant: str = "demo") -> dict[str, str]:
                 expected[f"{tenant}/{spaces[item['spaceKey']]}_{item['spaceKey']}/{item_id}"] = item["lastModifiedAt"]
     visible = {i for kind in ("pages", "blog_posts") for i, item in truth[kind].items() if item["status"] == "current"}
     for att_id, att in truth["attachments"].items():
-        if att["containerId"] in visible and att["mediaType"] in DEFAULT_MIME_TYPES and att["fileSize"] > 0:
+        if att["containerId"] in visible and is_stored_attachment(att):
             expected[f"{tenant}/{spaces[att['spaceKey']]}_{att['spaceKey']}/{att['containerId']}::{att_id}"] = att["lastModifiedAt"]
     return expected
+
+
+def is_stored_attachment(attachment: dict) -> bool:
+    """The destination stores an attachment of an allowed media type with at least one byte."""
+    return attachment["mediaType"] in DEFAULT_MIME_TYPES and attachment["fileSize"] > 0
 
 
 def stored_in_unique(state: dict) -> dict[str, str]:

@@ -30,11 +30,25 @@ ZITADEL_SCOPES = ("openid profile email urn:zitadel:iam:user:resourceowner urn:z
 
 
 class UniqueApiError(Exception):
-    """A Unique request failed for good (non-transient status, GraphQL error, or retries exhausted)."""
+    """A Unique request failed for good (non-transient status, GraphQL error, or retries exhausted).
 
-    def __init__(self, operation: str, detail: str, status: int | None = None):
+    `status`: the HTTP status, if an answer came; `code`: the first GraphQL error's `extensions.code`
+    (e.g. FORBIDDEN, NOT_FOUND); `unreachable`: no answer at all (connection error or timeout).
+    """
+
+    def __init__(self, operation: str, detail: str, status: int | None = None, code: str | None = None,
+                 unreachable: bool = False):
         super().__init__(f"Unique {operation} failed: {detail}")
-        self.operation, self.status = operation, status
+        self.operation, self.status, self.code, self.unreachable = operation, status, code, unreachable
+
+    @property
+    def is_refused(self) -> bool:
+        """The server understood the request and refused it for lack of access."""
+        return self.status == 403 or self.code == "FORBIDDEN"
+
+    @property
+    def is_not_found(self) -> bool:
+        return self.code == "NOT_FOUND"
 
 
 def _excerpt(response: requests.Response) -> str:
@@ -47,7 +61,7 @@ class UniqueClient:
         self._sleep = sleep
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(16, settings.concurrency * 2))
-        self._session.mount("http://", adapter)
+        self._session.mount("http://", adapter)  # ignore-https-check: in-cluster service URLs (settings.py allows them only there)
         self._session.mount("https://", adapter)
         self._token: str | None = None
         self._token_expires_at = 0.0
@@ -72,7 +86,8 @@ class UniqueClient:
                 response = self._session.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as error:
                 if attempt > self._settings.http_max_retries:
-                    raise UniqueApiError(operation, f"{type(error).__name__} after {attempt} attempts") from None
+                    raise UniqueApiError(operation, f"{type(error).__name__} after {attempt} attempts",
+                                         unreachable=True) from None
                 self._wait(attempt, None, operation, type(error).__name__)
                 continue
             if response.status_code in TRANSIENT_STATUSES and attempt <= self._settings.http_max_retries:
@@ -119,7 +134,8 @@ class UniqueClient:
         payload = response.json()
         if payload.get("errors"):
             messages = "; ".join(str(error.get("message")) for error in payload["errors"])[:500]
-            raise UniqueApiError(operation, f"GraphQL error: {messages}")
+            code = ((payload["errors"][0] or {}).get("extensions") or {}).get("code")
+            raise UniqueApiError(operation, f"GraphQL error: {messages}", code=code if isinstance(code, str) else None)
         return payload.get("data") or {}
 
     # ── health and identity ──────────────────────────────────────────
@@ -255,3 +271,52 @@ class UniqueClient:
 
     def update_content_url(self, content_id: str, url: str) -> None:
         self._graphql("contentUpdate", queries.CONTENT_UPDATE, {"contentId": content_id, "input": {"url": url}})
+
+    # ── access mirroring (access/mirror.py; protocol §3.5, §3.7, §3.8, §3.9) ──
+    def users_by_email(self, emails: Iterable[str]) -> dict[str, dict]:
+        """Lower-case e-mail → paginatedUsers node ({id, active, email}), 100 e-mails per request."""
+        wanted = sorted({email.lower() for email in emails if email})
+        found: dict[str, dict] = {}
+        for start in range(0, len(wanted), PAGE_SIZE):
+            batch, skip = wanted[start:start + PAGE_SIZE], 0
+            while True:
+                data = self._graphql("paginatedUsers", queries.PAGINATED_USERS,
+                                     {"skip": skip, "take": PAGE_SIZE, "where": {"email": {"in": batch}}},
+                                     url=self.scope_management_graphql_url)["paginatedUsers"]
+                for node in data["nodes"]:
+                    if node.get("email"):
+                        found.setdefault(node["email"].lower(), node)
+                skip += len(data["nodes"])
+                if not data["nodes"] or skip >= data["totalCount"]:
+                    break
+        return found
+
+    def probe_users(self) -> None:
+        self._graphql("paginatedUsers", queries.PAGINATED_USERS, {"skip": 0, "take": 1},
+                      url=self.scope_management_graphql_url)
+
+    def scopes_with_accesses(self, paths: list[str]) -> list[dict]:
+        """Scopes for absolute paths (missing ones created WITHOUT inheriting access), with their accesses."""
+        out: list[dict] = []
+        for start in range(0, len(paths), SCOPE_PATH_BATCH):
+            data = self._graphql("generateScopesBasedOnPaths", queries.SCOPES_WITH_ACCESSES,
+                                 {"paths": paths[start:start + SCOPE_PATH_BATCH], "inheritAccess": False})
+            out.extend(data["generateScopesBasedOnPaths"])
+        return out
+
+    def change_scope_accesses(self, scope_id: str, accesses: list[dict], *, add: bool) -> None:
+        """accesses: [{accessType, entityId, entityType}], never applied to sub-scopes."""
+        if not accesses:
+            return
+        operation, query = (("createScopeAccesses", queries.CREATE_SCOPE_ACCESSES) if add
+                            else ("deleteScopeAccesses", queries.DELETE_SCOPE_ACCESSES))
+        self._graphql(operation, query, {"scopeId": scope_id, "scopeAccesses": accesses, "applyToSubScopes": False,
+                                         "skipFileAccessPropagation": True})
+
+    def contents_with_prefix(self, prefix: str) -> Iterator[dict]:
+        """Every stored content under a key prefix: {id, key, ownerId}, 100 per request."""
+        return self._contents({"key": {"startsWith": prefix}})
+
+    def move_content(self, content_id: str, owner_id: str) -> None:
+        """contentUpdate with a new ownerId: bytes and chunks stay, only the owner scope changes (§3.7)."""
+        self._graphql("contentUpdate", queries.MOVE_CONTENT, {"contentId": content_id, "ownerId": owner_id, "input": {}})

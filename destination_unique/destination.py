@@ -24,7 +24,11 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_unique.client import UniqueApiError, UniqueClient
+from destination_unique.access.check import check_access
+from destination_unique.access.mirror import AccessMirror
+from destination_unique.access.settings import REQUIRED_STREAMS as ACCESS_STREAMS
+from destination_unique.client import UniqueClient
+from destination_unique.connection_check import check_connection
 from destination_unique.input_tracker import InputTracker
 from destination_unique.instance_identity import confluence_instance_id
 from destination_unique.mapping import SPACES_STREAM
@@ -36,7 +40,7 @@ from destination_unique.sync import ContentSync, SyncPlan
 from destination_unique.sync_lock import sync_lock
 
 logger = logging.getLogger("airbyte")
-CONFIG_ABORTS = {"root scope not found", "ownership mismatch"}
+CONFIG_ABORTS = {"root scope not found", "ownership mismatch", "root scope access refused", "root scope shared"}
 
 
 def _log(message: str, level: Level = Level.INFO) -> AirbyteMessage:
@@ -48,27 +52,17 @@ class DestinationUnique(Destination):
         return ConnectorSpecificationSerializer.load(json.loads(pkgutil.get_data("destination_unique", "spec.json")))
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        client = None
+        """What `write` does before it changes anything (connection_check.py); the self-grant is its only effect."""
         try:
             settings = parse_settings(config)
-            client = UniqueClient(settings)
-            client.health()
-            client.me()
-            if client.get_scope(settings.root_scope_id) is None:
-                return AirbyteConnectionStatus(status=Status.FAILED, message=(
-                    f"Root scope '{settings.root_scope_id}' does not exist in Unique, or the service user cannot read "
-                    "it. Create it (or fix root_scope_id) and grant the service user MANAGE/READ/WRITE."))
-            confluence_instance_id(settings)
-            return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+            failure = check_connection(settings) or check_access(settings)
         except ConfigError as error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=error.message)
-        except UniqueApiError as error:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=f"{error} Check the URLs and credentials.")
         except Exception as error:  # check must answer, never crash
             return AirbyteConnectionStatus(status=Status.FAILED, message=f"Unexpected error: {type(error).__name__}: {error}")
-        finally:
-            if client:
-                client.close()
+        if failure:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=failure)
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def write(self, config: Mapping[str, Any], configured_catalog: ConfiguredAirbyteCatalog,
               input_messages: Iterable[AirbyteMessage]) -> Iterable[AirbyteMessage]:
@@ -90,9 +84,18 @@ class DestinationUnique(Destination):
     def _write_locked(self, settings, configured_catalog, input_messages, spool_dir: Path,
                       summary: SyncSummary) -> Iterable[AirbyteMessage]:
         sync_modes = {c.stream.name: c.sync_mode.value for c in configured_catalog.streams}
+        is_mirror = settings.access.is_mirror and not settings.is_tenant_deleted
+        if is_mirror:
+            missing = [name for name in ACCESS_STREAMS if name not in sync_modes]
+            if missing:
+                raise ConfigError(
+                    f"access.mode is 'mirror', but the catalog lacks the stream(s) {', '.join(missing)}, so who may read "
+                    "what cannot be known; nothing was changed. Add space_permissions and content_restrictions to the "
+                    "source's opt_in_streams, then select them and users and groups in the connection "
+                    "(or set access.mode to 'inherit').")
         plan = SyncPlan.from_catalog(sync_modes)
         summary.mode = "tenant_deleted" if settings.is_tenant_deleted else plan.mode
-        tracker = InputTracker(Spool(spool_dir))
+        tracker = InputTracker(Spool(spool_dir, keep_directory_records=is_mirror))
         tracker.consume(input_messages)
         summary.records_per_stream = dict(tracker.spool.records_per_stream)
         client = UniqueClient(settings)
@@ -107,10 +110,13 @@ class DestinationUnique(Destination):
             # A configured `spaces` stream decides which spaces still exist (orphans, empty spaces): it must
             # be complete too, or a truncated space list would look like deleted spaces.
             checked = plan.diff_streams + ((SPACES_STREAM,) if plan.diff_streams and SPACES_STREAM in sync_modes else ())
+            if is_mirror:  # incomplete access records would make audiences look wider or narrower than they are
+                checked += ACCESS_STREAMS
             failure = tracker.discovery_failure(checked)
             if failure:
                 raise SyncAborted("discovery failure", f"Discovery failed, so nothing was diffed or changed: {failure}")
-            sync = ContentSync(client, settings, root, tracker.spool, plan, summary)
+            access = AccessMirror(client, settings, root, tracker.spool, summary) if is_mirror else None
+            sync = ContentSync(client, settings, root, tracker.spool, plan, summary, access)
             sync.run()
             summary.status = "succeeded"
             yield from self._release_states(tracker, sync.outcomes.failed_streams, summary)

@@ -1,7 +1,8 @@
 """Register → upload → finalize for one item (protocol §3.2–§3.4, §4.6), and a bounded pool of them.
 
 A failure after registration deletes the registered id, so Unique is left with only fully completed
-items. Empty bodies and zero-byte files are skipped (seed: error-handling table).
+items. Empty bodies and zero-byte files are skipped by rule (seed: error-handling table), and so is an
+attachment whose file was not staged; the reason is recorded with the outcome (summary: skipped by rule).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ logger = logging.getLogger("airbyte")
 PROGRESS_EVERY = 100
 
 SUCCEEDED, FAILED, SKIPPED = "succeeded", "failed", "skipped"
+EMPTY_BODY, ZERO_BYTE_FILE, FILE_NOT_STAGED = "empty body", "zero-byte file", "file not staged"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class WorkItem:
     document: Document
     body: bytes | None = None
     staged_path: str | None = None
+    scope_id: str | None = None      # access mirroring: the item's audience scope (else its space scope)
 
 
 @dataclass
@@ -43,12 +46,17 @@ class Outcomes:
     failed_streams: set[str] = field(default_factory=set)
     failed_keys: list[str] = field(default_factory=list)
     per_space: dict[str, Counter] = field(default_factory=dict)
+    by_key: dict[tuple[str, str], str] = field(default_factory=dict)          # (spaceKey, relative key) → outcome
+    skip_reasons: dict[str, Counter] = field(default_factory=dict)            # spaceKey → reason → count
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, item: WorkItem, outcome: str) -> int:
+    def record(self, item: WorkItem, outcome: str, reason: str | None = None) -> int:
         with self._lock:
             self.counts[outcome] += 1
             self.per_space.setdefault(item.space_key, Counter())[outcome] += 1
+            self.by_key[(item.space_key, item.relative_key)] = outcome
+            if outcome == SKIPPED:
+                self.skip_reasons.setdefault(item.space_key, Counter())[reason or "unknown"] += 1
             if outcome == FAILED:
                 self.failed_streams.add(item.stream)
                 self.failed_keys.append(item.document.key)
@@ -59,14 +67,16 @@ class Ingester:
     def __init__(self, client: UniqueClient, settings: Settings):
         self._client, self._settings = client, settings
 
-    def ingest(self, item: WorkItem, scope_id: str) -> str:
+    def ingest(self, item: WorkItem, scope_id: str) -> tuple[str, str | None]:
+        """(outcome, the rule it was skipped by or None)."""
         size, open_body = self._bytes(item)
         if size == 0:
-            logger.info(f"Skipped {item.document.key}: {'empty body' if item.body is not None else 'zero-byte file'}.")
-            return SKIPPED
+            reason = EMPTY_BODY if item.body is not None else ZERO_BYTE_FILE
+            logger.info(f"Skipped {item.document.key}: {reason}.")
+            return SKIPPED, reason
         if open_body is None:
             logger.warning(f"Skipped {item.document.key}: its file was not staged (enable file transfer in the source).")
-            return SKIPPED
+            return SKIPPED, FILE_NOT_STAGED
         variables = self._upsert_variables(item.document, size, scope_id)
         content_id = None
         try:
@@ -74,12 +84,12 @@ class Ingester:
             content_id = registered["id"]
             self._client.upload(registered["writeUrl"], open_body, size, item.document.mime_type)
             self._client.upsert_content(variables, file_url=registered["readUrl"])
-            return SUCCEEDED
+            return SUCCEEDED, None
         except Exception as error:  # any failure of the three steps: clean up, log, skip (seed)
             logger.error(f"Ingesting {item.document.key} failed: {error}")
             if content_id:
                 self._clean_up(content_id, item.document.key)
-            return FAILED
+            return FAILED, None
 
     def _bytes(self, item: WorkItem) -> tuple[int, Callable[[], object] | None]:
         if item.body is not None:
@@ -113,14 +123,15 @@ def run_pool(ingester: Ingester, items: Iterable[WorkItem], scope_ids: dict[str,
     in_flight = threading.BoundedSemaphore(concurrency * 2)
 
     def one(item: WorkItem) -> None:
+        reason = None
         try:
-            outcome = ingester.ingest(item, scope_ids[item.space_key])
+            outcome, reason = ingester.ingest(item, item.scope_id or scope_ids[item.space_key])
         except Exception as error:  # never let one item stop the pool
             logger.error(f"Ingesting {item.document.key} failed unexpectedly: {error}")
             outcome = FAILED
         finally:
             in_flight.release()
-        done = outcomes.record(item, outcome)
+        done = outcomes.record(item, outcome, reason)
         if done % PROGRESS_EVERY == 0:
             logger.info(f"Progress ({phase}): {done} items processed, {outcomes.counts}")
 

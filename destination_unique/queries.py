@@ -58,3 +58,28 @@ CONTENT_UPDATE = """
 mutation ContentUpdate($contentId: String!, $input: ContentUpdateInput!) {
   contentUpdate(contentId: $contentId, input: $input) { id ownerId ownerType }
 }"""
+
+# ── access mirroring (access/mirror.py) ─────────────────────────────
+PAGINATED_USERS = """
+query PaginatedUsers($skip: Int, $take: Int, $where: UserWhereInput) {
+  paginatedUsers(skip: $skip, take: $take, where: $where) { totalCount nodes { id active email } }
+}"""
+
+SCOPES_WITH_ACCESSES = """
+mutation GenerateScopesBasedOnPaths($paths: [String!]!, $inheritAccess: Boolean) {
+  generateScopesBasedOnPaths(paths: $paths, inheritAccess: $inheritAccess) {
+    id name parentId externalId scopeAccess { entityId type entityType }
+  }
+}"""
+
+DELETE_SCOPE_ACCESSES = """
+mutation DeleteScopeAccesses($scopeId: String!, $scopeAccesses: [ScopeAccessChangeDto!]!,
+                             $applyToSubScopes: Boolean, $skipFileAccessPropagation: Boolean) {
+  deleteScopeAccesses(scopeId: $scopeId, scopeAccesses: $scopeAccesses, applyToSubScopes: $applyToSubScopes,
+                      skipFileAccessPropagation: $skipFileAccessPropagation)
+}"""
+
+MOVE_CONTENT = """
+mutation ContentUpdate($contentId: String!, $ownerId: String, $input: ContentUpdateInput!) {
+  contentUpdate(contentId: $contentId, ownerId: $ownerId, input: $input) { id ownerId ownerType }
+}"""

@@ -39,29 +39,72 @@ class RootScope:
 
     def prepare(self) -> None:
         """Self-grant, read the root, claim or verify the mark, resolve the root path."""
+        root = self.open_root()
+        self._claim_or_verify(root)
+        self.path = self._resolve_path(root)
+
+    def preflight(self) -> dict:
+        """What `check` verifies, with no change but the self-grants `prepare` makes anyway: the root
+        exists, is readable after the self-grant, is this instance's or unclaimed, and its path resolves."""
+        root = self.open_root()
+        current = root.get("externalId")
+        if current and current != self.mark:
+            raise self._mismatch(root["id"], current)
+        self.path = self._resolve_path(root)
+        return root
+
+    def open_root(self) -> dict:
+        """Self-grant MANAGE, READ and WRITE on the root, then read it (protocol §4.2 steps 1-2)."""
         root_id = self.settings.root_scope_id
         self.user_id = self.client.me()
+        refusal = None
         try:
             self.client.grant_scope_access(root_id, self.user_id, ("MANAGE", "READ", "WRITE"))
         except UniqueApiError as error:
             # Gatekeeper may refuse a self-grant; a pre-granted service user still works (protocol §2.2).
             logger.warning(f"Self-grant on root scope {root_id} was refused ({error}); relying on pre-granted access.")
-        root = self.client.get_scope(root_id)
+            refusal = error
+        try:
+            root = self.client.get_scope(root_id)
+        except UniqueApiError as error:
+            if error.is_refused:
+                raise self._access_refused(root_id, error, refusal) from None
+            raise
         if root is None:
+            if refusal is not None and not refusal.is_not_found:
+                raise SyncAborted("root scope not found",
+                                  f"Root scope '{root_id}' was not found, and the service user's self-grant on it was "
+                                  f"refused ({refusal}): it does not exist, or the service user '{self.user_id}' may "
+                                  f"not see it. Check root_scope_id; if it is right, ask a Unique administrator to grant "
+                                  f"MANAGE, READ and WRITE on scope '{root_id}' to the service user '{self.user_id}'.")
             raise SyncAborted("root scope not found",
-                              f"Root scope '{root_id}' does not exist in Unique. Create it (or fix root_scope_id) "
-                              "and grant the service user MANAGE/READ/WRITE on it.")
-        self._claim_or_verify(root)
-        self.path = self._resolve_path(root)
+                              f"Root scope '{root_id}' does not exist in Unique. Create it (or fix root_scope_id); the "
+                              "connector grants its service user MANAGE, READ and WRITE on it.")
+        return root
+
+    def _access_refused(self, scope_id: str, error: UniqueApiError, refusal: UniqueApiError | None,
+                        role: str = "the root scope", granted: str = "MANAGE, READ and WRITE") -> SyncAborted:
+        """Reading was refused after the self-grant: say what to ask an administrator for."""
+        how = (f"its self-grant of {granted} on it was refused ({refusal}), and reading it was refused ({error})"
+               if refusal else f"reading it is refused even after granting itself {granted} on it ({error})")
+        gatekeeper = "; Unique's Gatekeeper, in enforce mode, refuses self-grants" if refusal else ""
+        return SyncAborted("root scope access refused",
+                           f"The service user '{self.user_id}' may not read {role} '{scope_id}': {how}. Ask a Unique "
+                           f"administrator to grant {granted} on scope '{scope_id}' to the service user "
+                           f"'{self.user_id}' (createScopeAccesses, entityType USER){gatekeeper}.")
+
+    def _mismatch(self, root_id: str, current: str) -> SyncAborted:
+        return SyncAborted("ownership mismatch",
+                           f"Root scope '{root_id}' belongs to '{current}', not to this Confluence instance "
+                           f"('{self.mark}'): another Confluence instance owns it. Point root_scope_id at this "
+                           "instance's own root scope, or check confluence_instance_type / confluence_instance_id.")
 
     def _claim_or_verify(self, root: dict) -> None:
         current = root.get("externalId")
         if current == self.mark:
             return
         if current:
-            raise SyncAborted("ownership mismatch",
-                              f"Root scope '{root['id']}' belongs to '{current}', not to this Confluence instance "
-                              f"('{self.mark}'). Point root_scope_id at this instance's own root scope.")
+            raise self._mismatch(root["id"], current)
         self._migrate_from_previous_root(root["id"])
         updated = self.client.update_scope(root["id"], external_id=self.mark)
         if (updated or {}).get("externalId") != self.mark:
@@ -84,16 +127,30 @@ class RootScope:
         logger.info(f"Migrated {len(children)} space scopes from old root scope {previous['id']} to {new_root_id}.")
 
     def _resolve_path(self, root: dict) -> str:
+        """Walk up through parentId, granting READ on each ancestor before reading it (protocol §4.2 step 5).
+        An ancestor that cannot be read stops the sync: a truncated path would place scopes elsewhere."""
         names, scope, hops = [root["name"]], root, 0
         while scope.get("parentId") and hops < MAX_ANCESTORS:
             hops += 1
+            parent_id, refusal = scope["parentId"], None
             try:
-                self.client.grant_scope_access(scope["parentId"], self.user_id, ("READ",))
+                self.client.grant_scope_access(parent_id, self.user_id, ("READ",))
             except UniqueApiError as error:
-                logger.warning(f"READ grant on ancestor scope {scope['parentId']} refused: {error}")
-            scope = self.client.get_scope(scope["parentId"])
+                logger.warning(f"READ grant on ancestor scope {parent_id} refused: {error}")
+                refusal = error
+            try:
+                scope = self.client.get_scope(parent_id)
+            except UniqueApiError as error:
+                if error.is_refused:
+                    raise self._access_refused(parent_id, error, refusal, role="the root's ancestor scope",
+                                              granted="READ") from None
+                raise
             if scope is None:
-                break
+                raise SyncAborted("root scope access refused",
+                                  f"The root scope's ancestor scope '{parent_id}' could not be read (not found"
+                                  f"{f'; the READ self-grant on it was refused: {refusal}' if refusal else ''}), so "
+                                  f"the root's path cannot be resolved. Ask a Unique administrator to grant the "
+                                  f"service user '{self.user_id}' READ on scope '{parent_id}'.")
             names.append(scope["name"])
         return "/" + "/".join(reversed(names))
 

@@ -19,6 +19,9 @@ from typing import IO, Any, Iterator, Mapping
 
 from destination_unique.mapping import SpaceRef, space_of, staged_file_path
 
+DIRECTORY_STREAMS = ("users", "groups")   # kept (under NO_SPACE) for access mirroring; other space-less records are counted only
+NO_SPACE = SpaceRef("", "")
+
 
 @dataclass(frozen=True)
 class SpooledRecord:
@@ -27,8 +30,9 @@ class SpooledRecord:
 
 
 class Spool:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, keep_directory_records: bool = False):
         self._directory = directory
+        self._keep_directory_records = keep_directory_records
         self._directory.mkdir(parents=True, exist_ok=True)
         self._paths: dict[tuple[str, SpaceRef], Path] = {}
         self._handles: dict[tuple[str, SpaceRef], IO[str]] = {}
@@ -46,7 +50,9 @@ class Spool:
                     self.listed_spaces[str(data["key"])] = SpaceRef(str(data["id"]), str(data["key"]))
             return
         space = space_of(data)
-        if space is None:
+        if space is None and stream in DIRECTORY_STREAMS and self._keep_directory_records:
+            space = NO_SPACE
+        elif space is None:
             self.records_without_space[stream] += 1
             return
         if data.get("spaceName") and space.space_key not in self.space_names:

@@ -10,17 +10,19 @@ never delete what it merely did not re-read:
 * otherwise (incremental without an index) → upsert what arrived; no diff, no deletion, no orphans.
 
 All diffs and guards run before the first change, so a guard in one space leaves every space as it was.
+Counts (summary.py): changes per space, each key once; items skipped by rule apart, with the reason.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.guards import evaluate_guards
-from destination_unique.ingestion import FAILED, SKIPPED, SUCCEEDED, Ingester, Outcomes, WorkItem, run_pool
+from destination_unique.ingestion import FAILED, SUCCEEDED, Ingester, Outcomes, WorkItem, run_pool
 from destination_unique.mapping import (
     ATTACHMENT_STREAM, CONTENT_INDEX_STREAM, PAGE_STREAMS, SpaceRef, attachment_document, attachment_rejection,
     diff_entry, item_kind, page_body, page_document, relative_key,
@@ -56,15 +58,18 @@ class SpaceDiff:
     space: SpaceRef
     submitted: dict[str, dict] = field(default_factory=dict)  # relative key → diff entry
     work: set[str] = field(default_factory=set)
-    moved: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)         # offered as new by the diff
+    updated: list[str] = field(default_factory=list)     # offered as updated (and not new)
+    moved: list[str] = field(default_factory=list)       # url changed only: updated in place
     deleted: list[str] = field(default_factory=list)
 
 
 class ContentSync:
     def __init__(self, client: UniqueClient, settings: Settings, root: RootScope, spool: Spool, plan: SyncPlan,
-                 summary: SyncSummary):
+                 summary: SyncSummary, access=None):
         self._client, self._settings, self._root = client, settings, root
         self._spool, self._plan, self._summary = spool, plan, summary
+        self._access = access  # access.mirror.AccessMirror in access mode `mirror`, else None (inherit)
         self._tenant = settings.tenant_name
         self.outcomes = Outcomes()
         self._delivered: set[tuple[str, str]] = set()  # (spaceKey, relative key) whose content arrived
@@ -76,7 +81,14 @@ class ContentSync:
             diffs = {space.space_key: SpaceDiff(space) for space in spaces}
         else:
             diffs = self._diff_all_spaces()
-        self._root.ensure_space_scopes([d.space for d in diffs.values() if d.work or self._plan.mode == MODE_UPSERT_ONLY])
+        if self._access is None:
+            self._root.ensure_space_scopes([d.space for d in diffs.values() if d.work or self._plan.mode == MODE_UPSERT_ONLY])
+        else:
+            self._access.prepare()
+            spaces = [d.space for d in diffs.values()]
+            if self._plan.mode == MODE_UPSERT_ONLY:  # incremental: a space without new records may have new permissions
+                spaces += [s for s in self._access.described_spaces() if s.space_key not in diffs]
+            self._access.place(spaces, self._work_keys(diffs))
         self._ingest(diffs, PAGE_STREAMS, "pages")
         if self._settings.attachments_enabled:
             self._ingest(diffs, (ATTACHMENT_STREAM,), "attachments")
@@ -85,15 +97,47 @@ class ContentSync:
             self._update_moved_urls(diffs)
             self._delete(diffs)
             self._remove_orphans({d.space.space_key for d in diffs.values()})
-        self._tally()
+        if self._access is not None:
+            self._access.finish()
+        self._tally(diffs)
 
-    def _tally(self) -> None:
-        counts = self.outcomes.counts
-        self._summary.succeeded, self._summary.failed, self._summary.skipped = counts[SUCCEEDED], counts[FAILED], counts[SKIPPED]
-        self._summary.total = sum(counts.values())
-        for space_key, per_space in self.outcomes.per_space.items():
+    def _work_keys(self, diffs: dict[str, SpaceDiff]) -> dict[str, list[str]]:
+        """Relative keys each space will ingest (upsert-only: every record that arrived)."""
+        if self._plan.mode != MODE_UPSERT_ONLY:
+            return {key: sorted(d.work) for key, d in diffs.items()}
+        return {key: [relative_key(item_kind(stream, spooled.data), spooled.data)
+                      for stream in CONTENT_STREAMS for spooled in self._spool.records(stream, d.space)]
+                for key, d in diffs.items()}
+
+    def _tally(self, diffs: dict[str, SpaceDiff]) -> None:
+        """Changes per space count keys that were ingested or attempted; items skipped by rule (at
+        ingestion, or filtered out before the diff) are counted apart with their reasons."""
+        outcome_of = self.outcomes.by_key
+        all_reasons: Counter = Counter()
+        for space_key, space_diff in diffs.items():
             stats = self._summary.space(space_key)
-            stats.ingested, stats.failed, stats.skipped = per_space[SUCCEEDED], per_space[FAILED], per_space[SKIPPED]
+            per_space = self.outcomes.per_space.get(space_key, Counter())
+            if self._plan.mode != MODE_UPSERT_ONLY:
+                attempted = {key for key in space_diff.work if outcome_of.get((space_key, key)) in (SUCCEEDED, FAILED)}
+                stats.new = sum(1 for key in space_diff.new if key in attempted)
+                stats.updated = sum(1 for key in space_diff.updated if key in attempted)
+            reasons = Counter(self.outcomes.skip_reasons.get(space_key, {})) + self._filtered_by_rule(space_diff.space)
+            stats.ingested, stats.failed = per_space[SUCCEEDED], per_space[FAILED]
+            stats.skipped, stats.skipped_reasons = sum(reasons.values()), dict(sorted(reasons.items()))
+            all_reasons += reasons
+        counts = self.outcomes.counts
+        self._summary.succeeded, self._summary.failed = counts[SUCCEEDED], counts[FAILED]
+        self._summary.skipped, self._summary.skipped_reasons = sum(all_reasons.values()), dict(sorted(all_reasons.items()))
+        self._summary.total = self._summary.succeeded + self._summary.failed + self._summary.skipped
+
+    def _filtered_by_rule(self, space: SpaceRef) -> Counter:
+        """Attachments that arrived but are filtered out before the diff (media type, size, disabled), once per key."""
+        reasons: dict[str, str] = {}
+        for spooled in self._spool.records(ATTACHMENT_STREAM, space):
+            reason = attachment_rejection(spooled.data, self._settings)
+            if reason:
+                reasons.setdefault(relative_key("attachment", spooled.data), reason)
+        return Counter(_reason_kind(reason) for reason in reasons.values())
 
     # ── diff and guards ──────────────────────────────────────────────
     def _spaces_to_diff(self) -> list[SpaceRef]:
@@ -146,11 +190,16 @@ class ContentSync:
                                         list(space_diff.submitted.values()))
         submitted = space_diff.submitted
         space_diff.work = {key for key in result["newFiles"] + result["updatedFiles"] if key in submitted}
+        space_diff.new = list(dict.fromkeys(key for key in result["newFiles"] if key in submitted))
+        offered_new = set(space_diff.new)
+        space_diff.updated = [key for key in dict.fromkeys(result["updatedFiles"])
+                              if key in submitted and key not in offered_new]
         space_diff.moved = [key for key in result["movedFiles"] if key in submitted and key not in space_diff.work]
         space_diff.deleted = list(result["deletedFiles"])
         stats = self._summary.space(space.space_key)
-        stats.submitted, stats.new, stats.updated = len(submitted), len(result["newFiles"]), len(result["updatedFiles"])
-        stats.moved, stats.deleted = len(result["movedFiles"]), len(result["deletedFiles"])
+        stats.submitted, stats.offered_new, stats.offered_updated = (len(submitted), len(result["newFiles"]),
+                                                                     len(result["updatedFiles"]))
+        stats.moved, stats.deleted = len(space_diff.moved), len(space_diff.deleted)
         return evaluate_guards(space.space_key, submitted.keys(), result["newFiles"], result["deletedFiles"],
                                lambda: self._client.count_with_prefix(partial))
 
@@ -203,12 +252,13 @@ class ContentSync:
                     yield self._work_item(stream, kind, space, key, spooled)
 
     def _work_item(self, stream: str, kind: str, space: SpaceRef, key: str, spooled) -> WorkItem:
+        scope_id = self._access.scope_for(space.space_key, key) if self._access is not None else None
         if kind == "page":
             return WorkItem(stream, space.space_key, key, page_document(spooled.data, self._tenant, self._settings),
-                            body=page_body(spooled.data).encode("utf-8"))
+                            body=page_body(spooled.data).encode("utf-8"), scope_id=scope_id)
         document = attachment_document(spooled.data, self._tenant, self._settings,
                                        space_name=self._spool.space_names.get(space.space_key, ""))
-        return WorkItem(stream, space.space_key, key, document, staged_path=spooled.staged_path)
+        return WorkItem(stream, space.space_key, key, document, staged_path=spooled.staged_path, scope_id=scope_id)
 
     def _report_missing_content(self, diffs: dict[str, SpaceDiff]) -> None:
         delivered = self._delivered
@@ -270,7 +320,8 @@ class ContentSync:
                 continue
             try:
                 self._delete_prefix(parsed.partial_key(self._tenant))
-                failed = self._client.delete_folder(child["id"], recursive=False)
+                # mirror mode: the space container holds its (now empty) audience scopes
+                failed = self._client.delete_folder(child["id"], recursive=self._access is not None)
                 if failed:
                     raise UniqueApiError("deleteFolder", failed[0].get("failReason") or "failed")
                 self._summary.orphans_removed.append(parsed.space_key)
@@ -286,3 +337,12 @@ class ContentSync:
             deleted, failed = self._client.delete_contents(ids)
             if deleted == 0:
                 raise UniqueApiError("contentDeleteByContentIds", f"{failed} items under {prefix} could not be deleted")
+
+
+def _reason_kind(reason: str) -> str:
+    """Groups filter reasons: "media type image/gif is not allowed" → "media type not allowed"."""
+    if reason.startswith("media type "):
+        return "media type not allowed"
+    if reason.endswith("exceed the size limit"):
+        return "larger than max_file_size_mb"
+    return reason

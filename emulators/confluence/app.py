@@ -20,6 +20,7 @@ from starlette.routing import Route as StarletteRoute
 
 from . import auth, faults
 from .errors import ApiError, error_response
+from .response_headers import CloudResponseHeaders
 from .routing import RequestContext, Route, RouteTable
 
 GATEWAY_PREFIX = "/ex/confluence/"
@@ -71,6 +72,7 @@ class Emulator:
         self.stats: Counter = Counter()
         self.requests_log: deque = deque(maxlen=100_000)
         self.started_at = time.time()
+        self.cloud_headers = CloudResponseHeaders()
 
     def resolve(self, path: str) -> tuple[str, tuple[str, ...], bool] | None:
         """(site path, API styles to match, via gateway) or None when outside every family."""
@@ -139,6 +141,8 @@ class Emulator:
             return error_response(route.api, error)
         if rule is not None:
             return faults.respond_after(rule, request, response)
+        if self.options.mode == "cloud" and route.api not in ("control", "gateway"):
+            self.cloud_headers.apply(response, ctx.wiki_base)
         return response
 
 

@@ -1,11 +1,13 @@
 """Storage-format (XHTML) page bodies with the macros real spaces contain: code, info, toc and
-jira macros, tables, page links, user mentions, attached images and task lists.
+jira macros, tables, page links, user mentions, attached images and task lists; a third of them
+in the editor's layout sections with a placeholder, emoji and `&nbsp;` (`in_layout`).
 
 Bodies are cheap to build (a few formatted snippets) so the `large` profile stays fast.
 """
 from __future__ import annotations
 
 import random
+import zlib
 from html import escape
 
 WORDS = ("alpha beta release deploy roadmap onboarding incident review design api backend "
@@ -78,7 +80,21 @@ def page_body(rng: random.Random, title: str, *, link_title: str | None, link_sp
         parts.append(f'<p>Owner: <ac:link><ri:user {attribute}="{mention}" /></ac:link></p>')
     if image:
         parts.append(f'<ac:image ac:height="250"><ri:attachment ri:filename="{escape(image)}" /></ac:image>')
+    if zlib.crc32(title.encode()) % 3 == 0:   # chosen without the rng: the rest of the instance is unchanged
+        return in_layout(parts)
     return "".join(parts)
+
+
+def in_layout(parts: list[str]) -> str:
+    """The editor's page layout as recorded (cloud__v2-pages__2, __3): sections of cells, the newlines
+    and indentation the editor leaves between blocks, an editor placeholder, emoji and `&nbsp;`."""
+    cell = "<ac:layout-cell>\n\n            {}\n        </ac:layout-cell>"
+    return ('<ac:layout><ac:layout-section ac:type="fixed-width" ac:breakout-mode="default">'
+            + cell.format(parts[0]) + '</ac:layout-section><ac:layout-section ac:type="two_equal">'
+            + cell.format("\n            ".join(parts[1:]))
+            + cell.format("<h2>📌&nbsp;Notes</h2>\n            "
+                          "<p>✉️ <ac:placeholder>Insert your notes here</ac:placeholder></p>")
+            + "</ac:layout-section></ac:layout>")
 
 
 def comment_body(rng: random.Random) -> str:

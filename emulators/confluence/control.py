@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
-from . import mutations
+from . import access_truth, mutations
 from .errors import ApiError
 from .faults import parse_rules
 from .routing import Route
@@ -79,4 +79,5 @@ ROUTES = [
     Route("POST", "/__emulator/faults", set_faults, "control"),
     Route("DELETE", "/__emulator/faults", clear_faults, "control"),
     Route("GET", "/__emulator/health", health, "control"),
+    *access_truth.ROUTES,
 ]

@@ -267,6 +267,12 @@ class _Builder:
         if big_attachment_mb:
             self._attachment(self.chain[0], "big-file.bin", "application/octet-stream",
                              big_attachment_mb * 1024 * 1024)
+        if self.mode == "datacenter":
+            # An anonymous upload (anonymous access on): the uploader has neither username nor user key
+            # (datacenter__v1-content-by-id-attachment__1). One attachment, chosen without the rng.
+            first = next(iter(self.inst.attachments.values()), None)
+            if first is not None:
+                first.versions[0].author_id = None
 
     def _attachment(self, container: Content, title: str, media_type: str, size: int) -> None:
         number = self.inst.new_id(self.rng.randint(1, 5))

@@ -70,6 +70,9 @@ class Space:
     icon_path: str | None = None
     labels: list[str] = field(default_factory=list)          # label ids
     permitted_account_ids: tuple[str, ...] = ()              # empty = everyone may read
+    # explicit "view space" grants, (type, id) with type user | group | access-class (ids
+    # ALL_LICENSED_USERS, ANONYMOUS, ALL_PRODUCT_ADMINS); None = the generated default above
+    read_grants: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(slots=True)
@@ -88,7 +91,10 @@ class Content:
     versions: list[Version]
     body: str = ""                  # storage format (XHTML); "" for an empty page
     labels: list[str] = field(default_factory=list)          # label ids
-    restricted_to: tuple[str, ...] = ()                      # read restriction; empty = everyone
+    restricted_to: tuple[str, ...] = ()                      # read restriction (users); empty = everyone
+    restricted_groups: tuple[str, ...] = ()                  # read restriction (group ids)
+    edit_users: tuple[str, ...] = ()                         # update restriction: never hides
+    edit_groups: tuple[str, ...] = ()
 
     @property
     def version(self) -> Version:
@@ -214,6 +220,7 @@ class Instance:
         self.index_lag_seconds = 0.0   # CQL hides items mutated less than this many wall seconds ago
         self.mutated_at_wall: dict[str, float] = {}
         self._cache: dict[object, tuple[int, object]] = {}
+        self.restrictions_hidden: set[str] = set()   # content ids whose restrictions expand is not honoured
 
     # ── building ──────────────────────────────────────────────────────
     def new_id(self, step: int = 1) -> int:
@@ -308,21 +315,50 @@ class Instance:
     # ── visibility ────────────────────────────────────────────────────
     def visible_to(self, user: User | None, item) -> bool:
         """Can `user` read `item` (ignoring status)? Space permissions, then read restrictions of
-        the item and every ancestor (Confluence view restrictions inherit). Admins see all."""
+        the item and every ancestor (Confluence view restrictions inherit; at each restricted level
+        the user must be named or be in a named group). Admins see all."""
         if user is not None and user.is_admin:
             return True
-        account_id = user.account_id if user else None
         space = self.space_of(item)
-        if space.permitted_account_ids and account_id not in space.permitted_account_ids:
+        if not self.space_readable(user, space):
             return False
         if isinstance(item, Space):
             return True
         content = item if isinstance(item, Content) else self.contents[item.container_id]
         while content is not None:
-            if content.restricted_to and account_id not in content.restricted_to:
+            if not self.passes_read_restriction(user, content):
                 return False
             content = self.contents.get(content.parent_id) if content.parent_id else None
         return True
+
+    def group_ids_of(self, user: User | None) -> set[str]:
+        if user is None:
+            return set()
+        return {group.id for group in self.groups.values() if user.account_id in group.members}
+
+    def space_readable(self, user: User | None, space: Space) -> bool:
+        """The space's "view" permission: explicit grants when set, else the generated default."""
+        account_id = user.account_id if user else None
+        if space.read_grants is None:
+            return not space.permitted_account_ids or account_id in space.permitted_account_ids
+        groups = self.group_ids_of(user)
+        for kind, principal in space.read_grants:
+            if kind == "user" and principal == account_id:
+                return True
+            if kind == "group" and principal in groups:
+                return True
+            if kind == "access-class" and (principal == "ANONYMOUS" or (user is not None and (
+                    principal == "ALL_LICENSED_USERS" or (principal == "ALL_PRODUCT_ADMINS" and user.is_admin)))):
+                return True
+        return False
+
+    def passes_read_restriction(self, user: User | None, content: Content) -> bool:
+        """This level alone: unrestricted, or the user is named, or is in a named group."""
+        if not content.restricted_to and not content.restricted_groups:
+            return True
+        if user is None:
+            return False
+        return user.account_id in content.restricted_to or bool(self.group_ids_of(user) & set(content.restricted_groups))
 
     def listable(self, user: User | None, item) -> bool:
         """Visible and not trashed/draft (what list endpoints and CQL return)."""

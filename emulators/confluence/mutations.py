@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from . import access_mutations
 from .model import (Attachment, Comment, Content, Instance, UTC, Version)
 
 ADMIN_NOTE = "emulator mutation"
@@ -161,27 +162,9 @@ def add_label(instance: Instance, item_id: str, name: str, prefix: str = "global
     return label
 
 
-def restrict(instance: Instance, content_id: str, account_ids: list[str]) -> Content:
-    content = _content(instance, content_id)
-    content.restricted_to = tuple(account_ids)
-    instance.clock.tick()
-    instance.touched(content.id)
-    return content
-
-
 def _parse_time(text: str) -> datetime:
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _account_ids(instance: Instance, logins: list[str]) -> list[str]:
-    ids = []
-    for login in logins:
-        user = instance.users.get(login) or instance.user_for_login(login)
-        if user is None:
-            raise MutationError(f"no user {login}")
-        ids.append(user.account_id)
-    return ids
 
 
 def apply(instance: Instance, op: dict) -> dict:
@@ -209,8 +192,8 @@ def apply(instance: Instance, op: dict) -> dict:
                                   op.get("fileSize", 0))
         elif kind == "add_label":
             item = add_label(instance, op["id"], op["name"], op.get("prefix", "global"))
-        elif kind == "restrict":
-            item = restrict(instance, op["id"], _account_ids(instance, op.get("users", [])))
+        elif kind in access_mutations.OPS:
+            return access_mutations.apply(instance, op)
         elif kind == "advance_clock":
             instance.clock.advance(float(op["seconds"]))
             return {"id": None, "now": instance.clock.now.isoformat()}
@@ -224,4 +207,6 @@ def apply(instance: Instance, op: dict) -> dict:
             raise MutationError(f"unknown op {kind!r}")
     except KeyError as missing:
         raise MutationError(f"op {kind!r} needs field {missing}") from None
+    except access_mutations.AccessMutationError as bad:
+        raise MutationError(str(bad)) from None
     return {"id": item.id}

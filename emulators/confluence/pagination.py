@@ -8,14 +8,16 @@ cached sorted list and stays correct when content changes between pages.
 v1 Cloud (§4.2): `start`/`limit`, `_links` {base, context, self, next?, prev?}; `next` is
 relative to `_links.base` (no `/wiki`) and starts with a `next=true` marker.
 DC (§11): like v1 but `limit` is silently capped lower, and with the `wrong_start` fault the
-`start` embedded in `next` is under-counted by one (the measured DC quirk).
+`start` embedded in `next` is under-counted by one (the measured DC quirk); the CQL in `next`/`prev`
+is echoed with its quoted literals unencoded (recorded, `dc_echoed_cql`).
 """
 from __future__ import annotations
 
 import base64
 import json
 from dataclasses import dataclass
-from urllib.parse import urlencode
+import re
+from urllib.parse import quote, urlencode
 
 from .errors import ApiError
 from .queries import SortedIds
@@ -147,11 +149,11 @@ class V1OffsetPolicy:
                  "self": ctx.wiki_base + relative}
         if has_more or (limit == 0 and not results):
             next_start = self.next_start(ctx, start, len(results))
-            links["next"] = f"{relative}?" + urlencode([*self._marker(), ("limit", limit),
-                                                        ("start", next_start), *rest])
+            links["next"] = f"{relative}?" + self._query([*self._marker(), ("limit", limit),
+                                                          ("start", next_start), *rest])
         if start > 0:
-            links["prev"] = f"{relative}?" + urlencode([*self._marker(), ("limit", limit),
-                                                        ("start", max(0, start - limit)), *rest])
+            links["prev"] = f"{relative}?" + self._query([*self._marker(), ("limit", limit),
+                                                          ("start", max(0, start - limit)), *rest])
         body = {"results": results, "start": start, "limit": limit, "size": len(results)}
         body.update(extra or {})
         body["_links"] = links
@@ -159,6 +161,16 @@ class V1OffsetPolicy:
 
     def _marker(self) -> list[tuple[str, str]]:
         return [("next", "true")]
+
+    def _query(self, pairs: list) -> str:
+        return urlencode(pairs)
+
+
+def dc_echoed_cql(cql: str) -> str:
+    """A CQL as Data Center echoes it into `next`/`prev`: encoded outside its quoted literals, `=` and
+    the literals raw (datacenter__v1-content-search__1: `cql=lastModified%3E='1970-01-01 00:00'%20order%20by%20lastModified`)."""
+    parts = re.split(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""", cql)
+    return "".join(part if index % 2 else quote(part, safe="=") for index, part in enumerate(parts))
 
 
 class DcOffsetPolicy(V1OffsetPolicy):
@@ -175,6 +187,10 @@ class DcOffsetPolicy(V1OffsetPolicy):
 
     def _marker(self) -> list[tuple[str, str]]:
         return []
+
+    def _query(self, pairs: list) -> str:
+        """The CQL left as DC echoes it (dc_echoed_cql); everything else form-encoded."""
+        return "&".join(f"cql={dc_echoed_cql(str(v))}" if k == "cql" else urlencode([(k, v)]) for k, v in pairs)
 
 
 V2 = V2CursorPolicy()

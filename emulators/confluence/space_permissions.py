@@ -5,7 +5,10 @@ The rule (close to a fresh Confluence space's defaults):
   * the space's creator: read and administer;
   * a space readable by everyone (`permitted_account_ids` empty): group `confluence-users` may read
     and create pages, blog posts and comments;
-  * a restricted space (e.g. SECRET): each permitted account may read and create pages instead.
+  * a restricted space (e.g. SECRET): each permitted account may read and create pages instead;
+  * once `space.read_grants` is set (mutations `set_space_readers` / `space_permission`), the "read
+    space" grants are exactly those (user, group or access-class ALL_LICENSED_USERS / ANONYMOUS /
+    ALL_PRODUCT_ADMINS, as real Cloud lists them); the other operations stay as above.
 Nothing here knows about HTTP; routes/space_permissions.py serializes it.
 """
 from __future__ import annotations
@@ -20,8 +23,8 @@ USERS_GROUP = "confluence-users"
 class SpacePermission:
     id: str
     space_id: str
-    principal_type: str          # user | group
-    principal_id: str            # account id or group id
+    principal_type: str          # user | group | access-class
+    principal_id: str            # account id, group id or access class
     operation: str               # read | create | administer | restrict_content | delete
     target_type: str             # space | page | blogpost | comment
 
@@ -46,4 +49,7 @@ def grants(instance, space) -> list[SpacePermission]:
         if users:
             wanted += [("group", users, "read", "space")] + [
                 ("group", users, "create", target) for target in ("page", "blogpost", "comment")]
+    if space.read_grants is not None:
+        wanted = [grant for grant in wanted if grant[2] != "read"] + [
+            (kind, principal, "read", "space") for kind, principal in space.read_grants]
     return [SpacePermission(f"{space.id}{n:04d}", space.id, *grant) for n, grant in enumerate(wanted, start=1)]

@@ -49,6 +49,12 @@ class RunningConfluence:
     def mutate(self, ops: list[dict]) -> dict:
         return self._call("POST", "/mutate", json={"ops": ops})
 
+    def can_read(self, user: str, content_id: str) -> bool:
+        return self._call("GET", "/can-read", params={"user": user, "content": content_id})["readable"]
+
+    def can_read_many(self, users: list[str], content_ids: list[str]) -> dict[str, dict[str, bool]]:
+        return self._call("POST", "/can-read", json={"users": users, "contents": content_ids})["results"]
+
     def set_faults(self, rules: list[dict]) -> None:
         self._call("POST", "/faults", json={"rules": rules})
 

@@ -56,6 +56,17 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption("gatekeeper", "off", ("off", "enforce"),
                "enforce: scope-management mutations need MANAGE, contentUpsert needs WRITE (on the scope or an "
                "ancestor), so the service user's self-grant is refused unless pre-granted (§2.2)"),
+    Assumption("scope_read", "open", ("open", "needs_access"),
+               "needs_access: the caller's reads (paginatedScope, paginatedContent, contentById, statisticsIngestion, "
+               "file-diff's stored set) need a read-granting access on the scope or an ancestor: a scope read by id "
+               "without it is FORBIDDEN, listings leave such scopes and their contents out; open: reads need none "
+               "(§4.2 grants READ on each ancestor before reading it)"),
+    Assumption("read_granted_by", "any", ("any", "read"),
+               "which scope accesses let their holder read the scope and every scope below it: READ, WRITE or "
+               "MANAGE (any; the fail-closed choice for leak tests) or READ only (read) (§2.2, §3.8)"),
+    Assumption("email_match", "exact", ("exact", "case_insensitive"),
+               "paginatedUsers where.email (equals/in) compares e-mails exactly (Prisma's default) or ignoring "
+               "case; e-mails are unique per company ignoring case either way (§3.9)"),
     Assumption("token_ttl_seconds", 3600, (), "expires_in of client-credentials tokens"),
 )
 

@@ -15,8 +15,7 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from .store import COMPANY_ID
-from .users import SERVICE_USER_ID
+from .store import COMPANY_ID, SERVICE_USER_ID
 
 CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-secret"

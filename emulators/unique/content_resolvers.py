@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlsplit
 
+from .access import reads_are_checked, visible_rows
 from .content_queries import content_filter_from_where
 from .resolver_context import ResolverContext, require_access, require_scope, user_error
 
@@ -126,17 +127,20 @@ def content_update(_root, info, contentId, input, ownerId=None):
 def paginated_content(_root, info, skip, take, where=None):
     context: ResolverContext = info.context
     skip, take = page_bounds(skip, take, context.assume["max_take"])
-    rows, total = context.store.query_contents(content_filter_from_where(where), skip, take)
+    if reads_are_checked(context.assume):       # only the contents of scopes the caller may read
+        rows, _ = context.store.query_contents(content_filter_from_where(where), 0, None)
+        rows = visible_rows(context.store, context.assume, context.user_id, rows)
+        rows, total = rows[skip:skip + take], len(rows)
+    else:
+        rows, total = context.store.query_contents(content_filter_from_where(where), skip, take)
     return {"nodes": [serialize_content(row, context) for row in rows], "totalCount": total}
 
 
 def content_by_id(_root, info, contentIds):
     context: ResolverContext = info.context
     found = []
-    for content_id in contentIds:
-        row = context.store.get_content(content_id)
-        if row is None:
-            continue
+    rows = [row for row in map(context.store.get_content, contentIds) if row is not None]
+    for row in visible_rows(context.store, context.assume, context.user_id, rows):
         path = context.store.blob_path(row["blob_key"])
         is_text = (row["mime_type"] or "").startswith("text/") and path.exists()
         chunks = [{"id": f"chunk_{row['id']}_0", "startPage": None, "endPage": None, "order": 0,
@@ -147,7 +151,9 @@ def content_by_id(_root, info, contentIds):
 
 
 def statistics_ingestion(_root, info, where=None):
-    rows, _ = info.context.store.query_contents(content_filter_from_where(where), 0, None)
+    context: ResolverContext = info.context
+    rows, _ = context.store.query_contents(content_filter_from_where(where), 0, None)
+    rows = visible_rows(context.store, context.assume, context.user_id, rows)
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["ingestion_state"]] = counts.get(row["ingestion_state"], 0) + 1

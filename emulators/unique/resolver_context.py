@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from graphql import GraphQLError
 
+from .access import holds_access, reads_are_checked, scope_read_grants
 from .store import Store
 
 
@@ -37,13 +38,15 @@ def require_scope(context: ResolverContext, scope_id: str) -> dict:
 
 def require_access(context: ResolverContext, scope_id: str | None, access_type: str) -> None:
     """Gatekeeper in enforce mode (assumption `gatekeeper`): the user needs `access_type` on the
-    scope or one of its ancestors. In the default `off` mode everything is allowed."""
-    if context.assume["gatekeeper"] != "enforce":
+    scope or one of its ancestors, directly or through a group. In the default `off` mode everything is allowed."""
+    if context.assume["gatekeeper"] != "enforce" or holds_access(context.store, context.user_id, scope_id, access_type):
         return
-    if scope_id is not None:
-        for scope in context.store.scope_ancestry(scope_id):
-            for access in context.store.scope_accesses(scope["id"]):
-                if (access["entity_type"], access["entity_id"], access["access_type"]) == \
-                        ("USER", context.user_id, access_type):
-                    return
     raise user_error(f"User {context.user_id} lacks {access_type} access on scope {scope_id}", "FORBIDDEN")
+
+
+def require_read(context: ResolverContext, scope_id: str) -> None:
+    """Assumption `scope_read=needs_access`: reading the scope needs a read-granting access on it or an
+    ancestor (access.py). In the default `open` mode every scope is readable."""
+    if reads_are_checked(context.assume) and not scope_read_grants(context.store, context.assume, context.user_id,
+                                                                   scope_id):
+        raise user_error(f"User {context.user_id} lacks READ access on scope {scope_id}", "FORBIDDEN")

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from . import auth, faults
+from .access import visible_rows
 from .file_diff import DiffRequestError, compute_diff, filter_by_source, parse_request
 from .resolver_context import ResolverContext
 from .schemas import ingestion_schema, scope_management_schema
@@ -145,6 +146,7 @@ async def file_diff(emulator, request: Request, user_id: str) -> Response:
                                 f"{assume['max_diff_files']}")
     rows = store.contents_with_key_part(diff_request.partial_key, assume["partial_key_match"])
     rows = filter_by_source(rows, diff_request, assume["diff_source_filter"])
+    rows = visible_rows(store, assume, user_id, rows)      # scope_read=needs_access: only readable contents
     outcome = compute_diff(diff_request, rows, assume, store.offered_updated_at, store.now())
     store.record_offers(outcome.offers)
     for content_id in outcome.failed_reoffered_ids:

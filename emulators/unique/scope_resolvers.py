@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid
 
+from .access import reads_are_checked, readable_scope_ids
 from .content_resolvers import page_bounds
-from .resolver_context import ResolverContext, require_access, require_scope, user_error
+from .resolver_context import ResolverContext, require_access, require_read, require_scope, user_error
 
 ASYNC_REBUILD_THRESHOLD = 10     # "rebuilt asynchronously when ... more than about 10" files (§3.8)
 
@@ -33,8 +34,27 @@ def paginated_scope(_root, info, skip, take, where):
             conditions.append((column, "is_null", None) if value is None else (column, "eq", value))
         if id_filter.get("in") is not None:
             conditions.append((column, "in", list(id_filter["in"])))
-    scopes, total = context.store.find_scopes(conditions, skip, take)
+    if reads_are_checked(context.assume):
+        scopes, total = _readable_scopes(context, conditions, by_id="id" in where and where["id"] is not None,
+                                         skip=skip, take=take)
+    else:
+        scopes, total = context.store.find_scopes(conditions, skip, take)
     return {"nodes": [serialize_scope(scope, context) for scope in scopes] if take else [], "totalCount": total}
+
+
+def _readable_scopes(context: ResolverContext, conditions: list, by_id: bool, skip: int,
+                     take: int) -> tuple[list[dict], int]:
+    """scope_read=needs_access: a read by id of a scope the caller may not read is FORBIDDEN (as a
+    REST GET of one resource would be); any other listing leaves such scopes out of nodes and totalCount."""
+    matching, _ = context.store.find_scopes(conditions, 0, None)
+    if by_id:
+        for scope in matching:
+            require_read(context, scope["id"])
+        readable = matching
+    else:
+        allowed = readable_scope_ids(context.store, context.assume, context.user_id)
+        readable = [scope for scope in matching if scope["id"] in allowed]
+    return readable[skip:skip + take], len(readable)
 
 
 def generate_scopes_based_on_paths(_root, info, paths, inheritAccess=None):

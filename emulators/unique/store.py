@@ -1,5 +1,5 @@
-"""SQLite persistence of the emulated Unique tenant: scopes, scope accesses, contents, the
-timestamps submitted to file-diff, issued tokens and the emulated clock offset.
+"""SQLite persistence of the emulated Unique tenant: scopes, scope accesses, users, groups with
+members, contents, the timestamps submitted to file-diff, issued tokens and the emulated clock offset.
 
 Knows nothing about HTTP or GraphQL: rows go in and out as dicts with snake_case keys.
 Blobs live in files under `<db>.blobs/` next to the database (see blob_path). Every write is
@@ -20,6 +20,12 @@ from .content_queries import ContentFilter, content_where_sql
 ROOT_SCOPE_ID = "root-confluence"
 ROOT_SCOPE_NAME = "Confluence"
 COMPANY_ID = "demo-company"
+SERVICE_USER_ID = "demo-user"
+SEED_USERS = (   # (id, email, display name, active): the service user and two people
+    (SERVICE_USER_ID, "confluence-connector@service.example.com", "Confluence connector (service user)", True),
+    ("user-alice", "alice@example.com", "Alice", True),
+    ("user-bob", "bob@example.com", "Bob", False),
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,9 +48,22 @@ CREATE INDEX IF NOT EXISTS contents_key ON contents(key);
 CREATE INDEX IF NOT EXISTS contents_owner ON contents(owner_id);
 CREATE TABLE IF NOT EXISTS diff_offers (key TEXT PRIMARY KEY, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, email TEXT NOT NULL,
+    email_folded TEXT UNIQUE NOT NULL, display_name TEXT, active INTEGER NOT NULL, company_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS user_groups (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS group_members (
+    group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id));
+CREATE INDEX IF NOT EXISTS group_members_user ON group_members(user_id);
 """
 
 _JSON_COLUMNS = ("metadata", "ingestion_config", "file_access")
+
+
+def fold_email(email: str) -> str:
+    """The form e-mails are compared in: unique per company and looked up ignoring case (an assumption)."""
+    return email.strip().lower()
 
 
 def iso_utc(epoch_seconds: float) -> str:
@@ -70,6 +89,11 @@ class Store:
         if self._meta("seeded") is None:
             self.create_scope(ROOT_SCOPE_NAME, parent_id=None, scope_id=ROOT_SCOPE_ID)
             self._set_meta("seeded", "1")
+        if self._meta("users_seeded") is None:      # databases written before users were stored
+            for user_id, email, display_name, active in SEED_USERS:
+                if self.get_user(user_id) is None and self.user_by_email(email) is None:
+                    self.put_user(user_id, email, display_name, active)
+            self._set_meta("users_seeded", "1")
 
     # ── plumbing ──────────────────────────────────────────────────────
     def _rows(self, sql: str, params=()) -> list[dict]:
@@ -186,6 +210,69 @@ class Store:
         return self._rows("SELECT * FROM scope_accesses WHERE scope_id = ? ORDER BY entity_id, access_type",
                           (scope_id,))
 
+    def accesses_of(self, principals: list[tuple[str, str]]) -> list[dict]:
+        """Every scope access held by one of the (entity_type, entity_id) principals."""
+        if not principals:
+            return []
+        clause = " OR ".join("(entity_type = ? AND entity_id = ?)" for _ in principals)
+        return self._rows(f"SELECT * FROM scope_accesses WHERE {clause} ORDER BY scope_id, entity_id, access_type",
+                          [value for principal in principals for value in principal])
+
+    def scope_parents(self) -> dict[str, str | None]:
+        """scope id → parent id, for every scope (one query; the access model walks it in memory)."""
+        return {row["id"]: row["parent_id"] for row in self._rows("SELECT id, parent_id FROM scopes")}
+
+    # ── users and groups (group membership is managed outside the connector) ──
+    def put_user(self, user_id: str, email: str, display_name: str | None, active: bool) -> dict:
+        """Creates the user, or replaces the one with this id. E-mail must be unique, ignoring case."""
+        self._write("INSERT INTO users(id, email, email_folded, display_name, active, company_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET email = excluded.email, "
+                    "email_folded = excluded.email_folded, display_name = excluded.display_name, "
+                    "active = excluded.active",
+                    (user_id, email, fold_email(email), display_name, int(active), COMPANY_ID))
+        return self.get_user(user_id)
+
+    def get_user(self, user_id: str) -> dict | None:
+        rows = self._rows("SELECT * FROM users WHERE id = ?", (user_id,))
+        return rows[0] if rows else None
+
+    def user_by_email(self, email: str) -> dict | None:
+        rows = self._rows("SELECT * FROM users WHERE email_folded = ?", (fold_email(email),))
+        return rows[0] if rows else None
+
+    def all_users(self) -> list[dict]:
+        return self._rows("SELECT * FROM users ORDER BY seq")
+
+    def put_group(self, group_id: str, name: str, member_ids: list[str]) -> dict:
+        """Creates the group, or replaces the one with this id (name and the whole member list)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute("INSERT INTO user_groups(id, name) VALUES (?, ?) "
+                                 "ON CONFLICT(id) DO UPDATE SET name = excluded.name", (group_id, name))
+                self._db.execute("DELETE FROM group_members WHERE group_id = ?", (group_id,))
+                self._db.executemany("INSERT OR IGNORE INTO group_members VALUES (?, ?)",
+                                     [(group_id, member_id) for member_id in member_ids])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return self.get_group(group_id)
+
+    def get_group(self, group_id: str) -> dict | None:
+        rows = self._rows("SELECT id, name FROM user_groups WHERE id = ?", (group_id,))
+        if not rows:
+            return None
+        members = self._rows("SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id", (group_id,))
+        return {**rows[0], "members": [row["user_id"] for row in members]}
+
+    def all_groups(self) -> list[dict]:
+        return [self.get_group(row["id"]) for row in self._rows("SELECT id FROM user_groups ORDER BY seq")]
+
+    def groups_of(self, user_id: str) -> list[str]:
+        return [row["group_id"] for row in
+                self._rows("SELECT group_id FROM group_members WHERE user_id = ? ORDER BY group_id", (user_id,))]
+
     # ── contents ──────────────────────────────────────────────────────
     def get_content(self, content_id: str) -> dict | None:
         rows = self._content_rows("SELECT * FROM contents WHERE id = ?", (content_id,))
@@ -235,6 +322,10 @@ class Store:
 
     def contents_owned_by(self, scope_id: str) -> list[dict]:
         return self._content_rows("SELECT * FROM contents WHERE owner_id = ? ORDER BY seq", (scope_id,))
+
+    def content_owners(self) -> list[dict]:
+        """{id, owner_type, owner_id} of every content, in creation order (no JSON decoding)."""
+        return self._rows("SELECT id, owner_type, owner_id FROM contents ORDER BY seq")
 
     def all_contents(self) -> list[dict]:
         return self._content_rows("SELECT * FROM contents ORDER BY seq")

@@ -8,6 +8,9 @@
         uq.set_faults([{"operation": "contentUpsert:finalize", "kind": "status", "status": 500}])
         uq.clear_faults(); uq.set_assumptions(partial_key_match="startsWith")
         uq.create_scope("ENG", parent_id="root-confluence", external_id="confc:t:1:ENG")
+        alice = uq.create_user("alice2@example.com"); eng = uq.create_group("eng", [alice["id"]])
+        uq.grant_access(scope_id, eng["id"], "READ", entity_type="GROUP")
+        uq.can_read(alice["id"], content_id=...)   # {"readable": bool, "via": [...]}; uq.readable(alice["id"])
         uq.restart()                # same --db: everything persisted survives
 """
 from __future__ import annotations
@@ -22,8 +25,7 @@ from pathlib import Path
 import requests
 
 from .auth import CLIENT_ID, CLIENT_SECRET, PROJECT_ID
-from .store import COMPANY_ID, ROOT_SCOPE_ID
-from .users import SERVICE_USER_ID
+from .store import COMPANY_ID, ROOT_SCOPE_ID, SERVICE_USER_ID
 
 IN_CLUSTER_HEADERS = {"x-company-id": COMPANY_ID, "x-user-id": SERVICE_USER_ID, "x-service-id": "tests"}
 START_TIMEOUT_SECONDS = 20
@@ -132,6 +134,35 @@ class RunningUnique:
     def grant_access(self, scope_id: str, entity_id: str, access_type: str, entity_type: str = "USER") -> None:
         self._control("POST", "scope-accesses", {"scopeId": scope_id, "entityId": entity_id,
                                                  "accessType": access_type, "entityType": entity_type})
+
+    def create_user(self, email: str, id: str | None = None, name: str | None = None, active: bool = True) -> dict:
+        """{id, email, name, displayName, active, companyId}; an existing id is replaced."""
+        return self._control("POST", "users", {"email": email, "id": id, "name": name, "active": active})
+
+    def users(self) -> list[dict]:
+        return self._control("GET", "users")["users"]
+
+    def create_group(self, name: str, members: list[str], id: str | None = None) -> dict:
+        """{id, name, members}; an existing id is replaced (name and the whole member list)."""
+        return self._control("POST", "groups", {"name": name, "members": list(members), "id": id})
+
+    def groups(self) -> list[dict]:
+        return self._control("GET", "groups")["groups"]
+
+    def can_read(self, user_id: str, content_id: str | None = None, key: str | None = None) -> dict:
+        """{"userId", "contentId", "key", "readable": bool, "via": [{scopeId, entityType, entityId, accessType}]}"""
+        if (content_id is None) == (key is None):
+            raise ValueError("give exactly one of content_id and key")
+        params = {"userId": user_id, **({"contentId": content_id} if content_id else {"key": key})}
+        response = self.session.get(f"{self.base_url}/__emulator/can-read", params=params, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def readable(self, user_id: str) -> list[str]:
+        """The ids of every content the user may read."""
+        response = self.session.get(f"{self.base_url}/__emulator/readable", params={"userId": user_id}, timeout=30)
+        response.raise_for_status()
+        return response.json()["contentIds"]
 
     def set_ingestion_state(self, state: str, content_id: str | None = None, key: str | None = None) -> None:
         self._control("POST", "ingestion-state", {"contentId": content_id, "key": key, "state": state})

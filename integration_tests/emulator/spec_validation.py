@@ -138,6 +138,10 @@ KNOWN_SPEC_DEFECTS: tuple[SpecDefect, ...] = (
                   "null'; confluence-api.md §5.1 User 'timeZone (may be null by privacy)'"),
     _null_allowed("v2-user-personal-space-null", V2, r"results/\*/personalSpaceId",
                   "spec-v2 User.personalSpaceId description 'Returns null, if no personal space for the user'"),
+    _null_allowed("v2-attachment-media-type-description-null", V2, r"(results/\*/)?mediaTypeDescription",
+                  "recorded from a live Cloud site (../shared/real-responses/cloud__v2-attachments__1, "
+                  "cloud__v2-page-attachments__1, cloud__v2-attachment-by-id__1): null for image/svg+xml, "
+                  "'PNG Image' for image/png; spec-v2 AttachmentBulk.mediaTypeDescription says string"),
     SpecDefect("dc-error-data-errors-is-a-list", DC, "type", r"data/errors",
                "real Server/DC error bodies carry a list: {\"statusCode\":404,\"data\":{\"authorized\":false,"
                "\"valid\":true,\"errors\":[],\"successful\":false},\"message\":\"No space with key : TEST\"} "

@@ -147,7 +147,8 @@ def test_bulk_move_reparents_and_counts_files(uq, prefix):
 
 def test_paginated_users_on_scope_management(uq):
     users = uq.graphql(LIST_USERS, {"skip": 0, "take": 2}, scope_management=True)["data"]["paginatedUsers"]
-    assert users["totalCount"] == 3 and len(users["nodes"]) == 2
+    assert users["totalCount"] >= 3 and len(users["nodes"]) == 2          # other tests add users
+    assert [user["id"] for user in users["nodes"]] == ["demo-user", "user-alice"]   # the seed, in creation order
     alice = uq.graphql(LIST_USERS, {"where": {"email": {"equals": "alice@example.com"}}},
                        scope_management=True)["data"]["paginatedUsers"]
     assert [user["id"] for user in alice["nodes"]] == ["user-alice"]

@@ -3,6 +3,7 @@
     Retry-After: 7                          → 7 s
     Retry-After: Wed, 01 Oct 2026 12:00:09 GMT → until then
     X-RateLimit-Reset: 2026-10-01T12:00:30Z → until then (when Retry-After is absent)
+    X-RateLimit-Reset: 1790000000           → until then (epoch seconds, as recorded from Cloud)
     nothing                                 → 2, 4, 8 … s × jitter(0.7–1.3)
 Every wait is capped by `max_backoff_seconds` (default 60; tests set 0, so nothing really sleeps).
 """
@@ -37,6 +38,9 @@ def header_wait_seconds(headers: Mapping[str, str]) -> Optional[float]:
             except (TypeError, ValueError):
                 pass
     reset = (headers.get("X-RateLimit-Reset") or "").strip()
+    if reset.isdigit():   # epoch seconds, as Cloud sends it on every answer (the recorded Nango captures)
+        seconds = int(reset) / (1000 if len(reset) > 11 else 1)
+        return max(seconds - datetime.datetime.now(datetime.timezone.utc).timestamp(), 0.0)
     if reset:
         try:
             return max(_seconds_until(datetime.datetime.fromisoformat(reset.replace("Z", "+00:00"))), 0.0)

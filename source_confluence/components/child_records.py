@@ -7,6 +7,8 @@ Comments — Cloud v2 site-wide `/footer-comments` + `/inline-comments` (replies
 Attachments — v1 CQL `type=attachment` (space and container come with it):
     {"id": "att5", "container": {"id": "7", "type": "page"}, "extensions": {"mediaType": "..", "fileSize": 12}}
     → {"id": "att5", "containerId": "7", "mediaType": "..", "fileSize": 12, "downloadUrl": "https://…", ...}
+  (a v2 attachment object — pageId, mediaType, fileSize, createdAt at the top level — gives the same record,
+  without space)
 """
 from dataclasses import InitVar, dataclass
 from typing import Any, Dict, Mapping, Optional
@@ -17,8 +19,8 @@ from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .content_records import common_fields, storage_of
-from .wire_values import absolute, iso_utc, storage_markdown, user_id
+from .content_records import body_markdown, common_fields, storage_body, storage_of
+from .wire_values import absolute, iso_utc, user_id
 
 
 def _v2_comment(record: Mapping[str, Any], location: Optional[str], config: Mapping[str, Any]) -> Dict[str, Any]:
@@ -28,7 +30,9 @@ def _v2_comment(record: Mapping[str, Any], location: Optional[str], config: Mapp
     storage = storage_of(record)
     return {
         "id": str(record["id"]),
-        "location": location or ("inline" if "resolutionStatus" in record else "footer"),
+        # Without the listing's location: inline comments carry a marker (footer ones have
+        # `resolutionStatus: "open"` too, cloud__v2-footer-comments__1).
+        "location": location or ("inline" if properties.get("inlineMarkerRef") or properties.get("inline-marker-ref") else "footer"),
         "containerId": str(container_id) if container_id else None,
         "containerType": "page" if record.get("pageId") else ("blogpost" if record.get("blogPostId") else None),
         "parentCommentId": str(record["parentCommentId"]) if record.get("parentCommentId") else None,
@@ -42,8 +46,8 @@ def _v2_comment(record: Mapping[str, Any], location: Optional[str], config: Mapp
         "lastModifiedAt": iso_utc(version.get("createdAt")),
         "version": {"number": version.get("number"), "createdAt": iso_utc(version.get("createdAt")),
                     "authorId": version.get("authorId")},
-        "body": {"storage": {"value": storage or "", "representation": "storage"}},
-        "body_markdown": storage_markdown(storage),
+        "body": storage_body(storage),
+        "body_markdown": body_markdown(storage),
         "webUrl": absolute(config["__web_base"], (record.get("_links") or {}).get("webui")),
     }
 
@@ -72,8 +76,8 @@ def _v1_comment(record: Mapping[str, Any], config: Mapping[str, Any]) -> Dict[st
         "lastModifiedAt": common["lastModifiedAt"],
         "version": {"number": version.get("number"), "createdAt": common["lastModifiedAt"],
                     "authorId": user_id(version.get("by"))},
-        "body": {"storage": {"value": storage or "", "representation": "storage"}},
-        "body_markdown": storage_markdown(storage),
+        "body": storage_body(storage),
+        "body_markdown": body_markdown(storage),
         "webUrl": common["webUrl"],
     }
 
@@ -121,20 +125,24 @@ class AttachmentShaper(RecordTransformation):
         version = record.get("version") or {}
         links = record.get("_links") or {}
         common = common_fields(record, config)
+        # A v2 attachment object (Cloud /api/v2/attachments) carries at the top level what v1 nests.
+        container_id = container.get("id") if container.get("id") is not None else (record.get("pageId") or record.get("blogPostId"))
+        container_type = container.get("type") or ("page" if record.get("pageId") else ("blogpost" if record.get("blogPostId") else None))
+        modified = common["lastModifiedAt"] or iso_utc(version.get("createdAt"))
         shaped = {
             "id": str(record["id"]),
             "title": record.get("title"),
             "status": record.get("status"),
-            "mediaType": extensions.get("mediaType") or (record.get("metadata") or {}).get("mediaType"),
-            "fileSize": extensions.get("fileSize"),
-            "comment": extensions.get("comment"),
-            "containerId": str(container["id"]) if container.get("id") is not None else None,
-            "containerType": container.get("type"),
+            "mediaType": extensions.get("mediaType") or (record.get("metadata") or {}).get("mediaType") or record.get("mediaType"),
+            "fileSize": extensions.get("fileSize", record.get("fileSize")),
+            "comment": extensions.get("comment", record.get("comment")),
+            "containerId": str(container_id) if container_id is not None else None,
+            "containerType": container_type,
             "spaceId": common["spaceId"],
             "spaceKey": common["spaceKey"],
-            "version": {"number": version.get("number"), "createdAt": common["lastModifiedAt"]},
-            "createdAt": common["createdAt"],
-            "lastModifiedAt": common["lastModifiedAt"],
+            "version": {"number": version.get("number"), "createdAt": modified},
+            "createdAt": common["createdAt"] or iso_utc(record.get("createdAt")),
+            "lastModifiedAt": modified,
             "downloadUrl": absolute(config["__web_base"], links.get("download")),
             "webUrl": common["webUrl"],
         }

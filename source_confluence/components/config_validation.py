@@ -7,7 +7,8 @@
 Two passes (STYLE.md §7: reject bad config at `check`, validate at construction). First the spec's JSON
 schema, with the field path in every message instead of jsonschema's bare "'server' is not one of …";
 `credentials` is a `oneOf` chosen by `auth_type`, so it is checked against the branch that auth_type
-names. Then what a schema cannot say: the domain is a host or an http(s) URL, the time zone exists,
+names. Then what a schema cannot say: the domain is a host or an http(s) URL (https only, except a Data
+Center URL with `allow_insecure_http` and loopback test servers), the time zone exists,
 `start_date` and `lookback_window` parse the way the streams parse them, the CQL clause stays inside its
 parentheses (config_checks.py). A field the schema already faulted is not checked again.
 Values of `airbyte_secret` fields never appear in a message.
@@ -125,9 +126,10 @@ def _discriminator(branches: Sequence[Mapping[str, Any]]) -> Tuple[Optional[str]
 def _semantic_problems(config: Mapping[str, Any], spec: Mapping[str, Any]) -> Iterable[Tuple[Path, str]]:
     domain = config.get("domain_name")
     if isinstance(domain, str):
-        problem = _domain_problem(domain)
+        problem = _domain_problem(domain) or _insecure_domain_problem(domain, config)
         if problem:
             yield ("domain_name",), problem
+    yield from _insecure_endpoint_problems(config.get("credentials"))
     yield from _credentials_problems(config.get("credentials"), spec)
     zone = config.get("user_timezone")
     if isinstance(zone, str) and zone and not _is_time_zone(zone):
@@ -160,7 +162,7 @@ def _domain_problem(domain: str) -> Optional[str]:
         return f"must be a host name or URL without spaces ({example})"
     parts = urlsplit(text if "://" in text else f"https://{text}")
     if parts.scheme not in ("http", "https"):
-        return f"must be a host name or an https:// (or http://) URL, not {parts.scheme}:// ({example})"
+        return f"must be a host name or an http(s) URL, not {parts.scheme}:// ({example})"
     try:
         parts.port
     except ValueError:
@@ -172,6 +174,54 @@ def _domain_problem(domain: str) -> Optional[str]:
     if parts.query or parts.fragment:
         return f"must not contain '?' or '#' ({example})"
     return None
+
+
+def is_loopback_host(host: Optional[str]) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1): a test server or a tunnel on this machine."""
+    if not host:
+        return False
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _plain_http_host(url: str) -> Optional[str]:
+    """The host of a plain-http URL that is not on loopback; None for https, loopback or no URL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "http":
+        return None
+    try:
+        host = parts.hostname
+    except ValueError:
+        return None
+    return None if is_loopback_host(host) else (host or "")
+
+
+def _insecure_domain_problem(domain: str, config: Mapping[str, Any]) -> Optional[str]:
+    """HTTPS only: Cloud never over http; Data Center over http only with allow_insecure_http."""
+    if _plain_http_host(domain) is None:
+        return None
+    if config.get("deployment_type") != "datacenter":
+        return ("must use https: Confluence Cloud is served over https only (give the host name, e.g. "
+                "your-site.atlassian.net, or https://your-site.atlassian.net)")
+    if config.get("allow_insecure_http") is True:
+        return None
+    return ("is a plain http URL: the credentials and every page would cross the network unencrypted. "
+            "Use the https:// address of your Confluence, or, only for a server without TLS on a network you "
+            "trust, set allow_insecure_http to true")
+
+
+def _insecure_endpoint_problems(credentials: Any) -> Iterable[Tuple[Path, str]]:
+    """Atlassian's gateway and token endpoint (or a proxy standing in for them) are reached over https only."""
+    if not isinstance(credentials, dict):
+        return
+    for name in ("gateway_url", "token_url"):
+        value = credentials.get(name)
+        if isinstance(value, str) and _plain_http_host(value) is not None:
+            yield ("credentials", name), "must be an https:// URL (tokens are sent to it)"
 
 
 def _is_host(host: str) -> bool:

@@ -19,6 +19,16 @@ def storage_of(record: Mapping[str, Any]) -> Optional[str]:
     return ((record.get("body") or {}).get("storage") or {}).get("value")
 
 
+def storage_body(storage: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The body as listed; null when the answer carried none (an expansion the server left out),
+    never an invented empty text."""
+    return None if storage is None else {"storage": {"value": storage, "representation": "storage"}}
+
+
+def body_markdown(storage: Optional[str]) -> Optional[str]:
+    return None if storage is None else storage_markdown(storage)
+
+
 def common_fields(record: Mapping[str, Any], config: Mapping[str, Any]) -> Dict[str, Any]:
     space = record.get("space") or {}
     version = record.get("version") or {}
@@ -58,8 +68,8 @@ def v2_content(record: Mapping[str, Any], config: Mapping[str, Any]) -> Dict[str
             "minorEdit": bool(version.get("minorEdit")),
         },
         "authorId": user_id(history.get("createdBy")) or user_id(version.get("by")),
-        "body": {"storage": {"value": storage or "", "representation": "storage"}},
-        "body_markdown": storage_markdown(storage),
+        "body": storage_body(storage),
+        "body_markdown": body_markdown(storage),
         "labels": [{"id": str(l.get("id")), "name": l.get("name"), "prefix": l.get("prefix")} for l in labels],
     }
 
@@ -72,7 +82,7 @@ class ContentRecordShaper(RecordTransformation):
                   stream_state: Optional[StreamState] = None, stream_slice: Optional[StreamSlice] = None) -> None:
         if (config or {}).get("record_format") == "v1":
             record.update(common_fields(record, config))
-            record["body_markdown"] = storage_markdown(storage_of(record))
+            record["body_markdown"] = body_markdown(storage_of(record))
             return
         shaped = v2_content(record, config)
         record.clear()
@@ -95,9 +105,9 @@ class PageBodyShaper(RecordTransformation):
             "spaceKey": (record.get("space") or {}).get("key"),
             "version": (record.get("version") or {}).get("number"),
             "lastModifiedAt": iso_utc((record.get("version") or {}).get("when")),
-            "body_storage": storage or "",
+            "body_storage": storage,
             "body_adf": adf,
-            "body_markdown": storage_markdown(storage),
+            "body_markdown": body_markdown(storage),
         }
         record.clear()
         record.update(shaped)

@@ -1,4 +1,5 @@
-"""Walk a CQL `content/search` listing outside a stream (Cloud: cursor from `_links.next`; DC: start + size).
+"""Walk a CQL `content/search` listing outside a stream (Cloud: cursor from `_links.next`; DC: the
+offset rule of paginators.next_offset).
 
     for item in cql_results(requester, {"cql": 'label = "x"', "limit": 250}, is_datacenter=False): ...
 """
@@ -7,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from airbyte_cdk.sources.declarative.requesters import Requester
 
+from .paginators import next_offset
 from .response_bodies import json_body
 
 
@@ -23,7 +25,7 @@ def cql_results(requester: Requester, params: Mapping[str, Any], is_datacenter: 
         next_link = (body.get("_links") or {}).get("next")
         if not results or not next_link:
             return
-        new_token = (int(body.get("start") or 0) + len(results) if is_datacenter
+        new_token = (next_offset(body, next_link) if is_datacenter
                      else (parse_qs(urlparse(next_link).query).get("cursor") or [None])[0])
         if new_token is None or new_token == token:
             return  # a repeated page would loop; what arrived so far is all we can trust

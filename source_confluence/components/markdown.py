@@ -102,7 +102,27 @@ def _tidy(markdown: str) -> str:
     # A hard break (two trailing spaces) counts only when a line follows in the same block.
     markdown = _TRAILING_SPACE_AT_BLOCK_END.sub("", markdown)
     markdown = _REPEATED_EMPTY_QUOTE_LINES.sub(r"\1", markdown)  # one empty line in a blockquote, not two
+    if "\n>" in markdown:
+        markdown = _blank_line_before_quotes(markdown)
     return _THREE_OR_MORE_NEWLINES.sub("\n\n", markdown).strip()
+
+
+def _blank_line_before_quotes(markdown: str) -> str:
+    """A blockquote after a paragraph, heading or code block starts after a blank line.
+
+    html-to-markdown separates `<blockquote>` from a preceding block by one newline only; the quote
+    would read as a continuation of that block. Lines inside fenced code are left alone.
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    in_fence = False
+    for line in lines:
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith(">") and out and out[-1].strip() and not out[-1].startswith(">"):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def _plain_text(storage_html: str) -> str:

@@ -3,6 +3,9 @@
     token_kind cursor: {"results": [..], "_links": {"next": "/wiki/api/v2/pages?cursor=abc&limit=250"}} → "abc"
     token_kind offset: {"results": [3 items], "start": 6, "_links": {"next": "...start=8"}} → 9
       (Data Center under-counts `start` in `next`: advance by what arrived; docs §11)
+      {"results": [2 items], "start": 0, "limit": 5, "_links": {"next": "...start=5"}} → 5
+      (Cloud v1 counts the items it filtered out by permission: `next` although size < limit,
+      recorded in cloud__v1-space__1; the larger of the two never skips an item)
 
 A missing `next` ends the listing. An empty page with `next` is followed: the same URL empty a
 second time is the end (Cloud sometimes sends `next` with no results, pointing at itself); a page
@@ -23,6 +26,20 @@ from airbyte_cdk.sources.types import Config, Record
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .response_bodies import json_body
+
+
+def next_offset(body: Mapping[str, Any], next_link: str) -> int:
+    """The `start` of the next page: the `start` of `next` or this page's start + its size, whichever is
+    larger (see the module docstring) — the link only within the window the page says it covered
+    (`start` + its `limit`), so a link past a silently capped page cannot skip items. `next` may carry
+    an unencoded CQL (Data Center echoes it so, datacenter__v1-content-search__1): only `start` is read."""
+    start = int(body.get("start") or 0)
+    arrived = start + len(body.get("results") or [])
+    linked = (parse_qs(urlparse(next_link).query).get("start") or [""])[0]
+    limit = body.get("limit")
+    if not linked.isdigit() or not isinstance(limit, int) or int(linked) > start + limit:
+        return arrived
+    return max(arrived, int(linked))
 
 
 class RepeatedPageToken(AirbyteTracedException):
@@ -60,7 +77,7 @@ class LinkedPagePagination(PaginationStrategy):
         if not next_link:
             return None
         if self._token_kind == "offset":
-            token: Any = int(body.get("start") or 0) + len(results)
+            token: Any = next_offset(body, next_link)
         else:
             token = (parse_qs(urlparse(next_link).query).get("cursor") or [None])[0]
         if not results:

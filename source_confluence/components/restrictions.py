@@ -13,6 +13,10 @@ per page (the N+1 langchain#6278 hit rate limits with).
 
     page 2 (own read: u1, u2) under page 1 (own read: u2, u3)
     → inheritedRead [{fromContentId: "1", users: [u2, u3]}], effectiveRead {isRestricted: true, userIds: [u2]}
+
+`readRestrictionsKnown` is false when the item's own read restriction or an ancestor's was not in the
+listing (expansion not honoured, list cut short) or an ancestor is missing from it: a consumer must
+then treat the audience as unknown, never as "no restriction" (destination access mode: fail closed).
 """
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
@@ -29,6 +33,24 @@ def _principals(restrictions: Mapping[str, Any], operation: str) -> dict[str, li
     return {"users": sorted(u for u in users if u), "groups": sorted(g for g in groups if g)}
 
 
+def _read_known(restrictions: Any) -> bool:
+    """Whether the listing really carried the item's read restriction: the `read` block with its user
+    and group lists, none of them cut short. A block left in `_expandable` (an expansion the server
+    did not honour) or truncated means "unavailable" — never "no restriction"."""
+    read = (restrictions or {}).get("read") if isinstance(restrictions, Mapping) else None
+    by_kind = (read or {}).get("restrictions") if isinstance(read, Mapping) else None
+    if not isinstance(by_kind, Mapping):
+        return False
+    for kind in ("user", "group"):
+        block = by_kind.get(kind)
+        if not isinstance(block, Mapping) or not isinstance(block.get("results"), list):
+            return False
+        total = block.get("totalSize")
+        if (block.get("_links") or {}).get("next") or (isinstance(total, int) and total > len(block["results"])):
+            return False
+    return True
+
+
 def _is_empty(principals: Mapping[str, list]) -> bool:
     return not principals["users"] and not principals["groups"]
 
@@ -39,25 +61,30 @@ def own_entry(content: Mapping[str, Any]) -> dict[str, Any]:
             "spaceKey": space.get("key"), "spaceId": str(space["id"]) if space.get("id") is not None else None,
             "ancestorIds": [str(a["id"]) for a in content.get("ancestors") or []],
             "ownRead": _principals(content.get("restrictions") or {}, "read"),
-            "ownUpdate": _principals(content.get("restrictions") or {}, "update")}
+            "ownUpdate": _principals(content.get("restrictions") or {}, "update"),
+            "ownReadKnown": _read_known(content.get("restrictions"))}
 
 
 def with_inheritance(entry: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     inherited, unknown = [], []
+    known = entry["ownReadKnown"]
     for ancestor_id in entry["ancestorIds"]:
         ancestor = by_id.get(ancestor_id)
         if ancestor is None:
             unknown.append(ancestor_id)   # not in the listing (folder, archived, hidden): cannot tell
-        elif not _is_empty(ancestor["ownRead"]):
+            continue
+        known = known and ancestor["ownReadKnown"]
+        if not _is_empty(ancestor["ownRead"]):
             inherited.append({"fromContentId": ancestor_id, **ancestor["ownRead"]})
     levels = ([entry["ownRead"]] if not _is_empty(entry["ownRead"]) else []) + inherited
     effective: dict[str, Any] = {"isRestricted": bool(levels)}
     if levels:
         effective["userIds"] = sorted(set.intersection(*(set(level["users"]) for level in levels)))
         effective["groupIds"] = sorted(set.intersection(*(set(level["groups"]) for level in levels)))
-    out = {key: value for key, value in entry.items() if key != "ancestorIds"}
+    out = {key: value for key, value in entry.items() if key not in ("ancestorIds", "ownReadKnown")}
     return {**out, "ancestorIds": entry["ancestorIds"], "inheritedRead": inherited,
-            "unresolvedAncestorIds": unknown, "effectiveRead": effective}
+            "unresolvedAncestorIds": unknown, "effectiveRead": effective,
+            "readRestrictionsKnown": known and not unknown}
 
 
 @dataclass

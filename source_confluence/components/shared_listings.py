@@ -274,7 +274,7 @@ class SharedListingAdapter(BaseAdapter):
 
 
 def share_session_listings(session: requests.Session, listings: SharedListings) -> None:
-    for prefix in ("https://", "http://"):
+    for prefix in ("https://", "http://"):  # ignore-https-check: strips either scheme from a URL, sends nothing
         upstream = session.get_adapter(prefix + "confluence.invalid/")
         if not isinstance(upstream, SharedListingAdapter):
             session.mount(prefix, SharedListingAdapter(listings, upstream))

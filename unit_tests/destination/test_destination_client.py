@@ -4,6 +4,7 @@ import json
 from urllib.parse import unquote_plus
 
 import pytest
+import requests
 import requests_mock
 from unit_tests.destination.destination_builders import ConfigBuilder
 
@@ -11,7 +12,7 @@ from destination_unique.client import UniqueApiError, UniqueClient
 from destination_unique.instance_identity import confluence_instance_id
 from destination_unique.settings import ConfigError, parse_settings
 
-BASE = "http://unique.test"
+BASE = "https://unique.test"  # client credentials go through the gateway: https only
 
 
 def client_for(**changes) -> tuple[UniqueClient, list[float]]:
@@ -80,6 +81,27 @@ def test_a_graphql_error_raises_with_its_message():
         mock.post(f"{BASE}/graphql", json={"errors": [{"message": "scope not found"}]})
         with pytest.raises(UniqueApiError, match="scope not found"):
             client.get_scope("x")
+
+
+def test_api_errors_say_whether_access_was_refused_the_item_is_missing_or_no_answer_came():
+    client, _ = client_for(http_max_retries=1)
+    with requests_mock.Mocker() as mock:
+        mock.post(f"{BASE}/graphql", json={"errors": [{"message": "no", "extensions": {"code": "FORBIDDEN"}}]})
+        with pytest.raises(UniqueApiError) as forbidden:
+            client.get_scope("x")
+        mock.post(f"{BASE}/graphql", json={"errors": [{"message": "gone", "extensions": {"code": "NOT_FOUND"}}]})
+        with pytest.raises(UniqueApiError) as missing:
+            client.grant_scope_access("x", "u1", ("READ",))
+        mock.post(f"{BASE}/v2/content/file-diff", status_code=403, text="denied")
+        with pytest.raises(UniqueApiError) as denied:
+            client.file_diff("p/", "k", "n", [])
+        mock.post(f"{BASE}/graphql", exc=requests.ConnectionError("refused"))
+        with pytest.raises(UniqueApiError) as unreachable:
+            client.get_scope("x")
+    assert (forbidden.value.code, forbidden.value.is_refused, forbidden.value.is_not_found) == ("FORBIDDEN", True, False)
+    assert (missing.value.is_not_found, missing.value.is_refused) == (True, False)
+    assert (denied.value.status, denied.value.is_refused, denied.value.unreachable) == (403, True, False)
+    assert unreachable.value.unreachable and unreachable.value.status is None
 
 
 def test_key_lookups_go_100_keys_per_request_and_deletes_20_ids_per_batch():

@@ -237,3 +237,17 @@ def test_given_a_table_without_header_cells_and_rows_full_of_links_then_it_stays
 
     assert markdown.startswith("| Feature<br>[doc 0](https://example.com/0) ")
     assert markdown.endswith("| --- | --- |\n| b | c |")
+
+
+def test_given_a_panel_after_a_paragraph_or_code_then_a_blank_line_separates_the_blockquote():
+    body = (
+        "<p>Intro.</p>"
+        '<ac:structured-macro ac:name="tip"><ac:rich-text-body><p>Use tmux.</p></ac:rich-text-body></ac:structured-macro>'
+        '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[echo a\n> out.txt]]></ac:plain-text-body>'
+        "</ac:structured-macro>"
+        '<ac:structured-macro ac:name="note"><ac:rich-text-body><p>Noted.</p></ac:rich-text-body></ac:structured-macro>'
+    )
+
+    assert storage_to_markdown(body) == (
+        "Intro.\n\n> **Tip:**\n>\n> Use tmux.\n\n```\necho a\n> out.txt\n```\n\n> **Note:**\n>\n> Noted."
+    )

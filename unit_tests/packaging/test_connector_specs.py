@@ -131,3 +131,131 @@ def test_the_source_declares_advanced_auth_for_the_oauth_branch():
             assert path[0] == "credentials" and path[1] in oauth_fields, path
     server_inputs = set(config_spec["complete_oauth_server_input_specification"]["properties"])
     assert {"client_id", "client_secret"} <= server_inputs
+
+
+# ── The Airbyte form, judged by the rules of Airbyte's web app (issue 10 part 8) ─────────────────
+"""Rules of the connector form in airbyte-platform's airbyte-webapp, as read on 2026-12-02 (facts only):
+
+* Sections (`Sections/useGroupsAndSections.tsx`, `ConnectorForm/utils.ts` OrderComparator): at the root,
+  fields are split by their `group` into cards; a card shows its group's `title`. Within a card the
+  fields are sorted required first (a oneOf, an object, a const or an `always_show` field counts as
+  required), then by `order`. A field is *expanded* when it is required, `always_show`, a oneOf or an
+  object; every other field goes into a collapsed "Optional fields" block, and when an object's fields
+  are all collapsed the object shows nothing but such a block.
+* Objects (`FormSection.tsx`): an object renders its fields, never its own `title`; only root groups
+  and oneOf dropdowns show a title.
+* Validation (`core/form/schemaToYup.ts`): numbers are checked against `minimum`/`maximum` only
+  (`exclusiveMinimum`, `exclusiveMaximum`, `multipleOf` and integer-ness are not checked); a failed
+  `pattern` shows `pattern_descriptor`, or the raw regex when there is none (`ConnectorForm/utils.ts`
+  getPatternDescriptor); a field is required only when it has no `default`; a oneOf enforces the
+  `required` of the chosen branch; an object without properties gets the value `{}`, so saving the
+  form resets whatever a config held there.
+"""
+
+# Fields a user must answer even though they are optional in the schema (a wrong default fails `check`).
+MUST_BE_SHOWN = {"source-confluence": {"deployment_type", "credentials"},
+                 "destination-unique": {"confluence_instance", "credentials"}}
+FORM_IGNORED_KEYWORDS = ("exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+
+
+def walk_schemas(schema: dict[str, Any], path: str = ""):
+    """Yield (path, schema) for the schema and every schema under it (properties, oneOf branches, items)."""
+    yield path or "/", schema
+    for name, child in (schema.get("properties") or {}).items():
+        yield from walk_schemas(child, f"{path}/{name}")
+    for index, branch in enumerate(schema.get("oneOf") or []):
+        yield from walk_schemas(branch, f"{path}/oneOf/{index}")
+    if isinstance(schema.get("items"), dict):
+        yield from walk_schemas(schema["items"], f"{path}/items")
+
+
+def shown_expanded(name: str, schema: dict[str, Any], parent: dict[str, Any]) -> bool:
+    """Whether the form renders the field outside any collapsed "Optional fields" block."""
+    is_object = schema.get("type") == "object"
+    required = name in (parent.get("required") or []) and "default" not in schema
+    return bool(required or schema.get("always_show") or "oneOf" in schema or is_object or "const" in schema)
+
+
+@pytest.mark.parametrize("connector", SPECS)
+def test_fields_a_user_must_answer_are_never_in_the_collapsed_optional_fields(connector):
+    """(a) An optional root field collapses into "Optional fields": a Data Center user who never opens it
+    submits the default `cloud` and `check` fails. Such fields are required or `always_show`."""
+    connection = load_spec(connector)["connectionSpecification"]
+    properties = connection["properties"]
+
+    collapsed = [name for name in MUST_BE_SHOWN[connector] if not shown_expanded(name, properties[name], connection)]
+
+    assert collapsed == []
+
+
+def test_the_destination_form_requires_the_cloud_id_exactly_for_cloud():
+    """(b) A requirement that depends on another field is a oneOf: the form enforces the `required` of the
+    chosen branch, while a field that is merely optional in the schema is never enforced."""
+    instance = load_spec("destination-unique")["connectionSpecification"]["properties"]["confluence_instance"]
+    branches = {branch["properties"]["instance_type"]["const"]: branch for branch in instance["oneOf"]}
+
+    assert set(branches) == {"cloud", "data-center"}
+    assert "instance_id" in branches["cloud"]["required"] and "default" not in branches["cloud"]["properties"]["instance_id"]
+    assert "instance_id" not in branches["data-center"]["required"]
+
+
+@pytest.mark.parametrize("connector", SPECS)
+def test_every_object_has_properties_or_a_one_of(connector):
+    """(c) An object without properties renders nothing and saving the form resets it to `{}`; it also fails
+    the acceptance tests' test_object_not_empty."""
+    empty = [path for path, schema in walk_schemas(load_spec(connector)["connectionSpecification"])
+             if path != "/" and schema.get("type") == "object" and "oneOf" not in schema and not schema.get("properties")]
+
+    assert empty == []
+
+
+@pytest.mark.parametrize("connector", SPECS)
+def test_every_object_shows_a_title_or_a_visible_field(connector):
+    """(d) An object never shows its own title. At the root it needs a titled group of its own; at any level
+    at least one of its fields must be expanded, or the object is an untitled "Optional fields" block."""
+    connection = load_spec(connector)["connectionSpecification"]
+    titles = {group["id"]: group.get("title") for group in connection.get("groups", [])}
+    problems = []
+    for name, schema in connection["properties"].items():
+        if schema.get("type") == "object" and "oneOf" not in schema:
+            same_group = [other for other, s in connection["properties"].items() if s.get("group") == schema.get("group")]
+            if not titles.get(schema.get("group")) or same_group != [name]:
+                problems.append(f"/{name}: a root object needs a titled group of its own")
+    for path, schema in walk_schemas(connection):
+        if path != "/" and schema.get("type") == "object" and schema.get("properties"):
+            if not any(shown_expanded(child_name, child, schema) for child_name, child in schema["properties"].items()):
+                problems.append(f"{path}: every field is optional and collapsed")
+
+    assert problems == []
+
+
+@pytest.mark.parametrize("connector", SPECS)
+def test_numbers_use_only_the_bounds_the_form_checks(connector):
+    """(e) The form checks `minimum`/`maximum` only: `exclusiveMinimum` let `read_timeout_seconds: 0` through.
+    Integer-ness is not checked by the form either: every integer has a `minimum`, and the connectors refuse
+    a fraction themselves (unit_tests/source/test_config_validation.py, unit_tests/destination/test_settings_rules.py)."""
+    problems = []
+    for path, schema in walk_schemas(load_spec(connector)["connectionSpecification"]):
+        problems += [f"{path}: {keyword}" for keyword in FORM_IGNORED_KEYWORDS if keyword in schema]
+        if schema.get("type") == "integer" and "minimum" not in schema:
+            problems.append(f"{path}: integer without minimum")
+
+    assert problems == []
+
+
+@pytest.mark.parametrize("connector", SPECS)
+def test_every_pattern_has_a_pattern_descriptor(connector):
+    """(f) Without `pattern_descriptor` a value that does not match shows the raw regex as the error."""
+    missing = [path for path, schema in walk_schemas(load_spec(connector)["connectionSpecification"])
+               if "pattern" in schema and not schema.get("pattern_descriptor")]
+
+    assert missing == []
+
+
+@pytest.mark.parametrize("connector", SPECS)
+def test_spec_examples_use_https(connector):
+    """Issue 10 part 4: the examples a user copies from the form are https URLs."""
+    plain = [f"{path}: {example}" for path, schema in walk_schemas(load_spec(connector)["connectionSpecification"])
+             for example in schema.get("examples") or [] if isinstance(example, str) and example.startswith("http://")]
+
+    assert plain == []

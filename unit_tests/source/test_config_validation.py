@@ -34,7 +34,7 @@ def test_given_valid_config_then_no_problem(config):
     ({"domain_name": ""}, "domain_name: is empty"),
     ({"domain_name": "   "}, "domain_name: is empty"),
     ({"domain_name": 12345}, "domain_name: must be a string (got a number)"),
-    ({"domain_name": "ftp://127.0.0.1:1"}, "domain_name: must be a host name or an https:// (or http://) URL, not ftp://"),
+    ({"domain_name": "ftp://127.0.0.1:1"}, "domain_name: must be a host name or an http(s) URL, not ftp://"),
     ({"domain_name": "not a host"}, "domain_name: must be a host name or URL without spaces"),
     ({"domain_name": "https://"}, "domain_name: has no valid host name"),
     ({"domain_name": "http://127.0.0.1:port"}, "domain_name: has an invalid port"),
@@ -51,6 +51,8 @@ def test_given_valid_config_then_no_problem(config):
     ({"page_size": 100000}, "page_size: must be at most 250 (got 100000)"),
     ({"page_size": "many"}, "page_size: must be an integer (got a string)"),
     ({"num_workers": 0}, "num_workers: must be at least 1 (got 0)"),
+    ({"num_workers": 2.5}, "num_workers: must be an integer (got a number)"),  # the Airbyte form lets it through
+    ({"read_timeout_seconds": 0}, "read_timeout_seconds: must be at least 1 (got 0)"),
     ({"space_keys": "ENG"}, "space_keys: must be an array (a JSON list) (got a string)"),
     ({"space_keys": ["ENG", 7]}, "space_keys[1]: must be a string (got a number)"),
     ({"record_format": "v3"}, "record_format: must be one of v2, v1 (got 'v3')"),
@@ -138,3 +140,50 @@ def test_given_malformed_config_when_reading_then_config_error_trace_and_exit_1(
     [error] = [message["trace"]["error"] for message in messages if message["type"] == "TRACE"]
     assert error["failure_type"] == "config_error" and not error.get("stack_trace")
     assert error["message"].startswith("Error starting the sync: Invalid configuration: user_timezone: 'Mars/X'")
+
+
+# ── HTTPS only (issue 10 part 4) ───────────────────────────────────────
+@pytest.mark.parametrize("config", [
+    ConfigBuilder().with_(domain_name="https://acme.atlassian.net").build(),
+    ConfigBuilder().with_(domain_name="acme.atlassian.net").build(),  # https is assumed
+    ConfigBuilder().with_(domain_name="http://localhost:8090").build(),  # loopback: tests, demo, a local tunnel
+    ConfigBuilder().with_(domain_name="http://[::1]:8090").build(),
+    ConfigBuilder().data_center().with_(domain_name="https://wiki.corp.example/confluence").build(),
+    ConfigBuilder().data_center().with_(domain_name="http://127.0.0.5:8090/confluence").build(),
+    ConfigBuilder().data_center().with_(domain_name="http://wiki.corp.example", allow_insecure_http=True).build(),
+    ConfigBuilder().with_credentials(auth_type="oauth2", client_id="c", client_secret="s", refresh_token="r",
+                                     token_url="http://127.0.0.1:9/oauth/token", gateway_url="http://127.0.0.1:9").build(),
+], ids=["cloud_https", "cloud_host", "localhost", "ipv6_loopback", "dc_https", "dc_loopback", "dc_opt_in", "oauth_loopback"])
+def test_given_https_or_loopback_or_opt_in_then_no_problem(config):
+    assert config_problems(config, SPEC) == []
+
+
+@pytest.mark.parametrize("config, expected", [
+    (ConfigBuilder().with_(domain_name="http://acme.atlassian.net").build(),
+     "domain_name: must use https: Confluence Cloud is served over https only"),
+    (ConfigBuilder().with_(domain_name="http://acme.atlassian.net", allow_insecure_http=True).build(),
+     "domain_name: must use https: Confluence Cloud is served over https only"),  # the opt-in is Data Center's
+    (ConfigBuilder().data_center().with_(domain_name="http://wiki.corp.example/confluence").build(),
+     "domain_name: is a plain http URL: the credentials and every page would cross the network unencrypted"),
+    (ConfigBuilder().data_center().with_(domain_name="http://wiki.corp.example", allow_insecure_http="yes").build(),
+     "allow_insecure_http: must be true or false"),
+    (ConfigBuilder().with_credentials(auth_type="oauth2", client_id="c", client_secret="s", refresh_token="r",
+                                      token_url="http://auth.example/oauth/token").build(),
+     "credentials.token_url: must be an https:// URL"),
+    (ConfigBuilder().with_credentials(auth_type="scoped_token", email="e@x", api_token="t",
+                                      gateway_url="http://proxy.example").build(),
+     "credentials.gateway_url: must be an https:// URL"),
+], ids=["cloud_http", "cloud_http_opt_in_ignored", "dc_http", "opt_in_not_boolean", "token_url_http", "gateway_http"])
+def test_given_plain_http_outside_loopback_then_refused_with_the_way_out(config, expected):
+    problems = config_problems(config, SPEC)
+    assert problems and problems[0].startswith(expected), problems
+    assert all(problem.startswith(("domain_name:", "credentials.", "allow_insecure_http:")) for problem in problems)
+
+
+def test_given_plain_http_data_center_url_when_checking_then_failed_status_names_the_opt_in(tmp_path, capsys):
+    config = ConfigBuilder().data_center().with_(domain_name="http://wiki.corp.example").build()
+
+    exit_code, messages = _run("check", tmp_path, capsys, config)
+
+    assert exit_code == 0 and messages[0]["connectionStatus"]["status"] == "FAILED"
+    assert "set allow_insecure_http to true" in messages[0]["connectionStatus"]["message"]

@@ -60,6 +60,27 @@ def test_given_data_center_undercounted_start_then_offset_advances_by_what_arriv
     assert strategy("offset").next_page_token(response(body), 3, None, 6) == 9
 
 
+def test_given_a_next_link_beyond_what_arrived_then_offset_follows_the_link():
+    """Cloud v1 skips what the caller may not see: a `next` past a short page (as in cloud__v1-space__1)."""
+    body = {"results": [{"id": "31"}, {"id": "32"}, {"id": "33"}], "start": 25, "limit": 25,
+            "_links": {"next": "/rest/api/space?next=true&limit=25&start=50"}}
+    assert strategy("offset").next_page_token(response(body), 3, None, 25) == 50
+
+
+def test_given_a_next_link_beyond_the_window_the_page_covered_then_offset_advances_by_what_arrived():
+    """A `next` past `start + limit` would skip items a silently capped page never showed."""
+    body = {"results": [{"id": "1"}, {"id": "2"}], "start": 0, "limit": 2,
+            "_links": {"next": "/rest/api/x?limit=250&start=250"}}
+    assert strategy("offset").next_page_token(response(body), 2, None, None) == 2
+
+
+def test_given_a_data_center_next_link_with_unencoded_cql_then_its_start_is_read():
+    """Data Center leaves quotes and spaces raw in the CQL of `next` (as in datacenter__v1-content-search__1)."""
+    body = {"results": [{"id": "7"}, {"id": "8"}, {"id": "9"}], "start": 3, "limit": 3, "_links": {
+        "next": '/rest/api/content/search?limit=3&start=6&cql=type%20=%20page%20AND%20title%20~%20"a & b"'}}
+    assert strategy("offset").next_page_token(response(body), 3, None, 3) == 6
+
+
 def test_given_page_size_above_250_then_capped():
     assert LinkedPagePagination(config={}, parameters={}, page_size=1000).get_page_size() == 250
 
@@ -77,6 +98,13 @@ def test_given_retry_after_http_date_then_wait_until_then():
 def test_given_rate_limit_reset_header_without_retry_after_then_wait_until_reset():
     later = (datetime.now(timezone.utc) + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert 15 <= header_wait_seconds({"X-RateLimit-Reset": later}) <= 21
+
+
+def test_given_rate_limit_reset_in_epoch_seconds_then_wait_until_then():
+    """Cloud sends `x-ratelimit-reset` as epoch seconds (the headers of the recorded Cloud answers)."""
+    later = str(int(datetime.now(timezone.utc).timestamp()) + 20)
+    assert 15 <= header_wait_seconds({"X-RateLimit-Reset": later}) <= 21
+    assert header_wait_seconds({"X-RateLimit-Reset": "1000000000"}) == 0.0   # in the past: no wait
 
 
 def test_given_cap_then_long_waits_are_shortened():

@@ -44,7 +44,11 @@ def dc_space_permissions(ctx):
         raise ApiError(403, "Permission denied: space permissions need the Confluence Administrator permission")
     out = []
     for grant in grants(ctx.instance, space):
-        if grant.principal_type == "group":
+        if grant.principal_type == "access-class":   # DC knows anonymous access only (no licensed-users class)
+            if grant.principal_id != "ANONYMOUS":
+                continue
+            subject = {"type": "anonymous", "displayName": "Anonymous"}
+        elif grant.principal_type == "group":
             group = ctx.instance.groups[grant.principal_id]
             subject = {"type": "group", "displayName": group.name, "name": group.name}
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.responses import JSONResponse
 
@@ -41,19 +41,32 @@ def policy(ctx):
 
 
 def offset_page(ctx, items: list, render, kind: str = "default", check_start: bool = False,
-                cap: int | None = None, extra: dict | None = None) -> JSONResponse:
+                cap: int | None = None, extra: dict | None = None, shown=None) -> JSONResponse:
+    """`shown`: a filter applied after the window is cut (what the caller may not see is dropped
+    from the page, but `start` and `next` count it): a short page, even an empty one, with `next`."""
     style = policy(ctx)
     start, limit = style.window(ctx, kind, check_start=check_start)
     if cap is not None:
         limit = min(limit, cap)
     window = items[start:start + limit] if limit else []
-    body = style.envelope(ctx, [render(i) for i in window], start, limit, start + len(window) < len(items)
-                          and limit > 0, extra)
+    has_more = start + len(window) < len(items) and limit > 0
+    if shown is not None:
+        window = [item for item in window if shown(item)]
+    body = style.envelope(ctx, [render(i) for i in window], start, limit, has_more, extra)
+    if shown is not None and has_more:
+        body["_links"]["next"] = _with_start(body["_links"]["next"], start + limit)
     return JSONResponse(body)
 
 
+def _with_start(link: str, start: int) -> str:
+    path, _, query = link.partition("?")
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "start"]
+    position = next((i for i, (k, _) in enumerate(pairs) if k == "limit"), len(pairs) - 1) + 1
+    return f"{path}?" + urlencode(pairs[:position] + [("start", start)] + pairs[position:])
+
+
 def cursor_page(ctx, items: list, render, extra_fn=None) -> JSONResponse:
-    """Cloud search: opaque cursor in `_links.next`/`prev`; `start` is ignored (§4.3)."""
+    """Cloud search: opaque cursor in `_links.next`/`prev`; a `start` in the request is ignored (§4.3)."""
     cap = V1.cap("search")
     limit = min(max(1, _int(ctx, "limit", cap.default)), cap.maximum)
     offset = _decode(ctx.query.get("cursor"))
@@ -62,8 +75,10 @@ def cursor_page(ctx, items: list, render, extra_fn=None) -> JSONResponse:
     rest = [(k, v) for k, v in ctx.query.multi_items() if k not in ("cursor", "next", "prev", "limit", "start")]
     links = {"base": ctx.wiki_base, "context": ctx.context_path, "self": ctx.wiki_base + relative}
     if offset + len(window) < len(items):
+        # Cloud's `next` carries the cursor AND a `start` (cloud__v1-search__1:
+        # `/rest/api/search?next=true&cursor=_t_…&limit=5&start=5&cql=…`); only the cursor counts.
         links["next"] = f"{relative}?" + urlencode([("next", "true"), ("cursor", _encode(offset + limit)),
-                                                    ("limit", limit), *rest])
+                                                    ("limit", limit), ("start", offset + limit), *rest])
     if offset > 0:
         links["prev"] = f"{relative}?" + urlencode([("prev", "true"), ("cursor", _encode(max(0, offset - limit))),
                                                     ("limit", limit), *rest])
@@ -108,7 +123,9 @@ def content_search(ctx):
     if ctx.mode == "datacenter":
         expand = _expand(ctx, DEFAULT_CONTENT_EXPAND)
         cap = DC_BODY_EXPAND_CAP if wants(expand, "body") else None
-        return offset_page(ctx, items, lambda i: writer.content(i, expand), "search", cap=cap)
+        # Newer DC reports the total on content search too (datacenter__v1-content-search__4).
+        return offset_page(ctx, items, lambda i: writer.content(i, expand), "search", cap=cap,
+                           extra={"totalSize": len(items)})
     expand = _expand(ctx)
     return cursor_page(ctx, items, lambda i: writer.content(i, expand))
 
@@ -162,7 +179,10 @@ def _visible_item(ctx, item_id: str):
 
 def content_get(ctx):
     item = _visible_item(ctx, ctx.path_params["id"])
-    return JSONResponse(V1Writer(ctx).content(item, _expand(ctx, DEFAULT_CONTENT_EXPAND)))
+    body = V1Writer(ctx).content(item, _expand(ctx, DEFAULT_CONTENT_EXPAND))
+    # A single object names where it lives (datacenter__v1-content-by-id-attachment__1, __historical__1).
+    body["_links"].update(base=ctx.wiki_base, context=ctx.context_path, collection="/rest/api/content")
+    return JSONResponse(body)
 
 
 def _listable(ctx, table: dict, ids) -> list:
@@ -242,13 +262,7 @@ def content_history(ctx):
 
 def content_restrictions(ctx):
     item = _visible_item(ctx, ctx.path_params["id"])
-    writer = V1Writer(ctx)
-    body = writer.restrictions(item)
-    body["update"] = {"operation": "update", "restrictions": {
-        "user": {"results": [], "start": 0, "limit": 200, "size": 0},
-        "group": {"results": [], "start": 0, "limit": 200, "size": 0}},
-        "_links": {"self": f"{ctx.wiki_base}/rest/api/content/{item.id}/restriction/byOperation/update"}}
-    return JSONResponse(body)
+    return JSONResponse(V1Writer(ctx).restrictions(item))
 
 
 # ── spaces ──────────────────────────────────────────────────────────────
@@ -258,12 +272,18 @@ def space_list(ctx):
     keys = set(ctx.query.getlist("spaceKey"))
     ids = set(ctx.query.getlist("spaceId"))
     space_type, status = ctx.query.get("type"), ctx.query.get("status")
-    spaces = [s for s in inst.spaces.values() if inst.visible_to(ctx.user, s)
-              and (not keys or s.key in keys) and (not ids or s.id in ids)
+    spaces = [s for s in inst.spaces.values()
+              if (not keys or s.key in keys) and (not ids or s.id in ids)
               and (space_type is None or s.type == space_type) and (status is None or s.status == status)]
     spaces.sort(key=lambda s: s.key)
     writer, expand = V1Writer(ctx), _expand(ctx)
-    return offset_page(ctx, spaces, lambda s: writer.space(s, expand), "space")
+    visible = lambda s: inst.visible_to(ctx.user, s)
+    if ctx.mode == "datacenter":
+        return offset_page(ctx, [s for s in spaces if visible(s)], lambda s: writer.space(s, expand), "space")
+    # Cloud cuts the page first and drops the spaces the caller may not see afterwards: `next`
+    # although size < limit, its start counting the dropped ones (cloud__v1-space__1: 2 of limit 5,
+    # next start=5).
+    return offset_page(ctx, spaces, lambda s: writer.space(s, expand), "space", shown=visible)
 
 
 def _visible_space(ctx):

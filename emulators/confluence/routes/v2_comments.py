@@ -78,6 +78,7 @@ def replies(ctx):
 def get_comment(ctx):
     comment = _comment(ctx)
     out = ser.comment(ctx.instance, comment, body_format(ctx, single=True))
+    out["_links"]["base"] = ctx.wiki_base   # single GETs name the base (cloud__v2-footer-comment-by-id__1)
     requested = ctx.query.get("version")
     if requested:
         match = [v for v in comment.versions if str(v.number) == requested]

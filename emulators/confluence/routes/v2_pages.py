@@ -95,11 +95,18 @@ def _single(ctx, kind: str):
         labels = [ser.label(inst.labels[i]) for i in item.labels]
         out["labels"] = ser.embedded(labels[:EMBED_LIMIT], f"{base}/labels", len(labels) > EMBED_LIMIT)
     if flag(ctx, "include-versions"):
-        versions = [ser.version(v) for v in reversed(item.versions)]
+        # Each version names its page with the body in the asked format (cloud__v2-page-by-id__1); the
+        # emulator keeps only the latest body (deviation, README).
+        owner = {"id": item.id, "title": item.title, "body": ser.body(item.body, fmt)}
+        key = "page" if kind == "page" else "blogpost"
+        versions = [{**ser.version(v), key: owner} for v in reversed(item.versions)]
         out["versions"] = ser.embedded(versions[:EMBED_LIMIT], f"{base}/versions", len(versions) > EMBED_LIMIT)
-    for name in ("properties", "likes", "collaborators"):
+    for name in ("properties", "collaborators"):
         if flag(ctx, f"include-{name}"):
             out[name] = ser.embedded([], f"{base}/{name}")
+    if flag(ctx, "include-likes"):   # `self` ends in /likes/users and meta counts them (cloud__v2-page-by-id__1)
+        out["likes"] = ser.embedded([], f"{base}/likes/users")
+        out["likes"]["meta"]["count"] = 0
     if flag(ctx, "include-operations"):
         out["operations"] = ser.embedded([{"operation": "read", "targetType": kind}], f"{base}/operations")
     if flag(ctx, "include-favorited-by-current-user-status"):

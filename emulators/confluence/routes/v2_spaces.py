@@ -46,7 +46,7 @@ def list_spaces(ctx):
 def get_space(ctx):
     space = visible(ctx, ctx.instance.spaces, ctx.path_params["id"], "space")
     return JSONResponse(ser.space(ctx.instance, space, choice(ctx, "description-format", ("plain", "view")),
-                                  flag(ctx, "include-icon")))
+                                  flag(ctx, "include-icon"), single=True, wiki_base=ctx.wiki_base))
 
 
 def _label_page(ctx, label_ids):

@@ -8,6 +8,7 @@ not expanded is listed in `_expandable`, as the real API does.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timezone
 from urllib.parse import quote, quote_plus
 
@@ -96,8 +97,12 @@ class V1Writer:
                 expandable[name] = f"/rest/api/space/{space.key}" if name != "description" else ""
         if self.is_dc:
             body.update(creator=self.user_by_id(space.author_id), creationDate=iso(space.created_at))
+        else:
+            body["alias"] = space.key   # cloud__v1-space__1
+        # DC lists retentionPolicy (datacenter__v1-space__1), Cloud identifiers and roles (cloud__v1-space__1).
+        extra = {"retentionPolicy": ""} if self.is_dc else {"identifiers": "", "roles": ""}
         body["_expandable"] = {**expandable, "metadata": "", "operations": "", "permissions": "",
-                               "settings": "", "theme": "", "lookAndFeel": "", "history": ""}
+                               "settings": "", "theme": "", "lookAndFeel": "", "history": "", **extra}
         body["_links"] = {"webui": self._space_webui(space), "self": f"{self.base}/rest/api/space/{space.key}"}
         return body
 
@@ -139,7 +144,7 @@ class V1Writer:
             return f"{self.webui(container)}?preview=" + quote(f"/{container.id}/{item.id}/{item.title}", safe="")
         space = self.instance.spaces[item.space_id]
         if self.is_dc:
-            return f"/pages/viewpage.action?pageId={item.id}"
+            return dc_content_webui(space.key, item)
         slug = quote_plus(item.title)
         if item.type == "blogpost":
             day = item.created_at.astimezone(timezone.utc)
@@ -178,6 +183,8 @@ class V1Writer:
         for name, render in renderers.items():
             if wants(expand, name):
                 body[name] = render()
+        if not self.is_dc:
+            body["macroRenderedOutput"] = {}   # Cloud (cloud__v1-content-child-comment__1, cloud__v1-search__1)
         body["_expandable"] = self._expandable_names(item, expand)
         body["_links"] = self._links(item)
         return body
@@ -194,6 +201,10 @@ class V1Writer:
 
     def _links(self, item) -> dict:
         links = {"webui": self.webui(item)}
+        if isinstance(item, Content) and self.is_dc:
+            # DC: `edit` (not `editui`) with a draftShareId (datacenter__v1-content-search__4).
+            links.update(edit=f"/pages/resumedraft.action?draftId={item.id}&draftShareId={draft_share_id(item.id)}",
+                         tinyui=f"/x/{item.id}")
         if isinstance(item, Content) and not self.is_dc:
             links.update(editui=f"/pages/resumedraft.action?draftId={item.id}",
                          edituiv2=f"/spaces/{self.instance.spaces[item.space_id].key}/pages/edit-v2/{item.id}",
@@ -254,6 +265,10 @@ class V1Writer:
             if wants(expand, name):
                 body[name] = {"value": value, "representation": name, "embeddedContent": [],
                               "_expandable": {"content": f"/rest/api/content/{item.id}"}}
+                if name == "view" and not self.is_dc:   # cloud__v1-content-child-comment__1
+                    del body[name]["embeddedContent"]
+                    body[name]["_expandable"] = {"webresource": "", "embeddedContent": "", "mediaToken": "",
+                                                 "content": f"/rest/api/content/{item.id}"}
         body["_expandable"] = {k: "" for k in ("editor", "atlas_doc_format", "view", "export_view",
                                                 "styled_view", "dynamic", "storage", "editor2",
                                                 "anonymous_export_view") if k not in body}
@@ -320,14 +335,26 @@ class V1Writer:
         return {"position": item.position}
 
     def restrictions(self, item) -> dict:
+        """read + update restrictions (users and groups); an item in `restrictions_hidden` gets no
+        `read` block, only `_expandable` (an expansion the server did not honour)."""
         target = item if isinstance(item, Content) else self.instance.contents[item.container_id]
-        users = [self.user_by_id(a) for a in target.restricted_to]
-        return {"read": {"operation": "read", "restrictions": {
-            "user": {"results": users, "start": 0, "limit": 200, "size": len(users)},
-            "group": {"results": [], "start": 0, "limit": 200, "size": 0}},
-            "_expandable": {"content": f"/rest/api/content/{item.id}"},
-            "_links": {"self": f"{self.base}/rest/api/content/{item.id}/restriction/byOperation/read"}},
-            "_links": {"self": f"{self.base}/rest/api/content/{item.id}/restriction/byOperation"}}
+        base = f"{self.base}/rest/api/content/{item.id}/restriction/byOperation"
+
+        def operation(name: str, account_ids, group_ids) -> dict:
+            users = [self.user_by_id(a) for a in account_ids]
+            groups = [self.group(self.instance.groups[g]) for g in group_ids if g in self.instance.groups]
+            return {"operation": name, "restrictions": {
+                "user": {"results": users, "start": 0, "limit": 200, "size": len(users)},
+                "group": {"results": groups, "start": 0, "limit": 200, "size": len(groups)}},
+                "_expandable": {"content": f"/rest/api/content/{item.id}"},
+                "_links": {"self": f"{base}/{name}"}}
+        body: dict = {"_links": {"self": base}}
+        if target.id in self.instance.restrictions_hidden:
+            body["_expandable"] = {"read": f"/rest/api/content/{item.id}/restriction/byOperation/read"}
+        else:
+            body["read"] = operation("read", target.restricted_to, target.restricted_groups)
+        body["update"] = operation("update", target.edit_users, target.edit_groups)
+        return body
 
     # ── /search wrapper ───────────────────────────────────────────────
     def search_result(self, item, expand: frozenset[str]) -> dict:
@@ -338,7 +365,14 @@ class V1Writer:
                     "iconCssClass": "aui-icon content-type-space", "lastModified": iso(item.created_at),
                     "friendlyLastModified": f"{item.created_at:%b %d, %Y}", "score": 0.0}
         content_expand = _sub(expand, "content")
-        return {"content": self.content(item, content_expand), "title": self.title(item),
+        content = self.content(item, content_expand)
+        # A search result's content carries empty childTypes and restrictions (cloud__v1-search__1, __2).
+        content.setdefault("childTypes", {})
+        if "restrictions" not in content:
+            content["restrictions"] = {}
+            content["_expandable"].pop("restrictions", None)
+        content["_expandable"].pop("childTypes", None)
+        return {"content": content, "title": self.title(item),
                 "excerpt": plain_text(getattr(item, "body", "") or "")[:150], "url": self.webui(item),
                 "resultGlobalContainer": {"title": space.name, "displayUrl": self._space_webui(space)},
                 "breadcrumbs": [], "entityType": "content",
@@ -353,6 +387,26 @@ class V1Writer:
 
     def _space_webui(self, space: Space) -> str:
         return f"/display/{space.key}" if self.is_dc else f"/spaces/{space.key}"
+
+
+# Characters Data Center keeps out of `/display/KEY/Title` links; such titles get viewpage.action.
+_DISPLAY_SAFE = re.compile(r"^[A-Za-z0-9 ._-]+$")
+
+
+def dc_content_webui(space_key: str, item) -> str:
+    """DC web links: `/display/KEY/Title+Words` for a page (datacenter__v1-content-search__1, __4),
+    `/display/KEY/YYYY/MM/DD/Title` for a blog post, `/pages/viewpage.action?pageId=N` when the title
+    holds characters a display path cannot (and for what is not current, as in
+    datacenter__v1-content-by-id-historical__1)."""
+    if item.status != "current" or not _DISPLAY_SAFE.match(item.title or ""):
+        return f"/pages/viewpage.action?pageId={item.id}"
+    if item.type == "blogpost":
+        return f"/display/{space_key}/{item.created_at.astimezone(timezone.utc):%Y/%m/%d}/{quote_plus(item.title)}"
+    return f"/display/{space_key}/{quote_plus(item.title)}"
+
+
+def draft_share_id(content_id: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"draft-share/{content_id}"))
 
 
 def _sub(expand: frozenset[str], prefix: str) -> frozenset[str]:

@@ -1,7 +1,7 @@
 """Cloud REST v2 wire shapes (confluence-api.md §5.1). The only place v2 field names appear.
 
 Functions take model objects and return JSON-ready dicts. `body_format` None gives `"body": {}`
-(measured); ADF values are JSON strings; versions carry `ncsStepVersion`; comment replies carry
+on pages and blog posts and no `body` key on comments (recorded); ADF values are JSON strings; versions carry `ncsStepVersion`; comment replies carry
 `parentCommentId` and no container id on the per-comment children lists; inline comment
 properties appear in camelCase and kebab-case; resolution fields are absent until resolved.
 """
@@ -17,6 +17,8 @@ _TAG = re.compile(r"<[^>]+>")
 BULK_BODY_FORMATS = ("storage", "atlas_doc_format")
 SINGLE_BODY_FORMATS = ("storage", "atlas_doc_format", "view", "export_view",
                        "anonymous_export_view", "styled_view", "editor")
+# `mediaTypeDescription` is null for types Confluence has no name for (image/svg+xml in
+# cloud__v2-attachments__1: null on six items, "PNG Image" on the PNG).
 MEDIA_DESCRIPTIONS = {"application/pdf": "PDF Document", "text/plain": "Text File",
                       "text/csv": "CSV File", "text/html": "HTML Document", "image/png": "PNG Image",
                       "image/jpeg": "JPEG Image"}
@@ -104,31 +106,42 @@ def embedded(results: list, self_link: str, has_more: bool = False) -> dict:
 
 
 def space(inst: Instance, item: Space, description_format: str | None = None,
-          include_icon: bool = False) -> dict:
-    description = None
+          include_icon: bool = False, single: bool = False, wiki_base: str | None = None) -> dict:
+    """Without `description-format` the list answers `description: null`, the single GET `{}`
+    (cloud__v2-spaces__1, cloud__v2-space-by-id__1)."""
+    description = {} if single else None
     if description_format:
         value = item.description if description_format == "plain" else f"<p>{item.description}</p>"
         description = {description_format: {"representation": description_format, "value": value}}
     icon = None
     if include_icon and item.icon_path:
         icon = {"path": item.icon_path, "apiDownloadLink": f"/download/attachments/{item.id}/icon.png"}
-    return {"id": item.id, "key": item.key, "name": item.name, "type": item.type,
-            "status": item.status, "authorId": item.author_id, "spaceOwnerId": item.author_id,
-            "currentActiveAlias": item.key, "createdAt": links.iso_utc(item.created_at),
-            "homepageId": item.homepage_id, "description": description, "icon": icon,
-            "_links": {"webui": f"/spaces/{item.key}"}}
+    out = {"id": item.id, "key": item.key, "name": item.name, "type": item.type,
+           "status": item.status, "authorId": item.author_id, "spaceOwnerId": item.author_id,
+           "currentActiveAlias": item.key, "createdAt": links.iso_utc(item.created_at),
+           "homepageId": item.homepage_id, "description": description, "icon": icon,
+           "_links": {"webui": f"/spaces/{item.key}"}}
+    if single and wiki_base:   # single GETs name the base (cloud__v2-space-by-id__1)
+        out["_links"]["base"] = wiki_base
+    return out
 
 
 def _comment_core(inst: Instance, comment: Comment, body_format: str | None) -> dict:
+    """No `body` key at all without `body-format` (pages answer `{}`; recorded:
+    cloud__v2-inline-comment-by-id__1, cloud__v2-footer-comments__1)."""
     container = inst.contents[comment.container_id]
-    return {"id": comment.id, "status": comment.status, "title": f"Re: {container.title}",
-            "version": version(comment.version), "body": body(comment.body, body_format),
-            "_links": {"webui": links.comment_webui(inst, comment)}}
+    out = {"id": comment.id, "status": comment.status, "title": f"Re: {container.title}",
+           "version": version(comment.version)}
+    if body_format:
+        out["body"] = body(comment.body, body_format)
+    out["_links"] = {"webui": links.comment_webui(inst, comment)}
+    return out
 
 
 def _inline_fields(comment: Comment) -> dict:
     if comment.location != "inline":
-        return {}
+        # Footer comments say "open" too (cloud__v2-footer-comments__1, cloud__v2-page-footer-comments__1).
+        return {"resolutionStatus": "open"}
     out = {"resolutionStatus": comment.resolution_status,
            "properties": {"inlineMarkerRef": comment.marker_ref,
                           "inlineOriginalSelection": comment.original_selection,
@@ -176,7 +189,7 @@ def attachment(inst: Instance, item: Attachment, wiki_base: str | None = None) -
     out = {"id": item.id, "status": item.status, "title": item.title,
            "createdAt": links.iso_utc(item.created_at), **_container_field(item),
            "mediaType": item.media_type,
-           "mediaTypeDescription": MEDIA_DESCRIPTIONS.get(item.media_type, "File"),
+           "mediaTypeDescription": MEDIA_DESCRIPTIONS.get(item.media_type),
            "comment": item.comment, "fileId": item.file_id, "fileSize": item.file_size,
            "webuiLink": webui, "downloadLink": download, "version": version(item.version),
            "_links": {"webui": webui, "download": download}}

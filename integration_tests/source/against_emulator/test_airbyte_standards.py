@@ -1,5 +1,8 @@
 """The CDK 7 standard tests (SourceTestSuiteBase) in-process, from the repo-root acceptance-test-config.yml.
 
+The file is in the form airbyte-ci's acceptance tests read at `high` strictness; the suite gets it without
+the keys of the checks it does not run (acceptance_config.for_cdk), which test_acceptance_rules.py runs.
+
 A session fixture starts one Cloud and one Data Center emulator for this worker and writes the
 config files the YAML points at. The files name the emulator's port; under xdist two workers write
 the same paths, so `create_connector` binds each scenario to *this* worker's emulator (the file's
@@ -10,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from airbyte_cdk.test import standard_tests
+from boltons.typeutils import classproperty
 from airbyte_cdk.test.models import ConnectorTestScenario
 
 from emulators.confluence.testing import running_confluence
 from source_confluence import SourceConfluence
 
+from . import acceptance_config
 from .harness import config_for
 
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
@@ -29,8 +34,9 @@ def _write(name: str, config: dict) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def acceptance_emulators():
-    with running_confluence(mode="cloud", profile="tiny") as cloud, \
-            running_confluence(mode="datacenter", profile="tiny", context_path="/confluence") as dc:
+    profile = acceptance_config.PROFILE
+    with running_confluence(mode="cloud", profile=profile) as cloud, \
+            running_confluence(mode="datacenter", profile=profile, context_path="/confluence") as dc:
         EMULATORS.update(cloud=cloud, datacenter=dc)
         _write("cloud_admin_config.json", config_for(cloud))
         _write("datacenter_admin_config.json", config_for(dc))
@@ -43,6 +49,10 @@ def acceptance_emulators():
 
 class TestSourceConfluenceStandardSuite(standard_tests.SourceTestSuiteBase):
     connector = SourceConfluence
+
+    @classproperty
+    def acceptance_test_config(cls):
+        return acceptance_config.for_cdk(acceptance_config.load())
 
     @classmethod
     def create_connector(cls, scenario: ConnectorTestScenario | None) -> SourceConfluence:

@@ -13,6 +13,10 @@ import pytest
 from .harness import ALL_STREAMS, DC_STREAMS, config_for, read_streams
 
 SPECS = Path(__file__).resolve().parents[4] / "shared" / "confluence-api"
+# A plain clone has no shared/ beside it: the documents are read-only reference data, never copied in.
+pytestmark = pytest.mark.skipif(
+    not SPECS.is_dir(), reason=f"Atlassian's OpenAPI documents not found in {SPECS} (the shared/ reference "
+                               "directory beside the repository; CI places it there)")
 CLOUD_SPECS = ["confluence-cloud-v1.swagger.v3.json", "confluence-cloud-v1-legacy-2023-08.swagger.v3.json"]
 V2_SPEC = "confluence-cloud-v2.openapi-v2.v3.json"
 DC_SPEC = "confluence-dc-10.0.3.swagger.v3.json"
