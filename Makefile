@@ -26,8 +26,9 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet
+$(STAMP): $(UV) pyproject.toml uv.lock Makefile
+	$(UV) sync --frozen --compile-bytecode --quiet
+	$(PY) -m compileall -q source_confluence destination_unique emulators
 	@touch $(STAMP)
 
 venv: $(STAMP)

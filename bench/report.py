@@ -68,7 +68,23 @@ def _figures(result: dict) -> str:
                 f"wall {result['wall_seconds']} s (bound {result['bound_time_seconds']} s, "
                 f"startup {result['startup_seconds']} s), {result['records_total']} records, "
                 f"{result['records_per_second']} rec/s, CPU {result['cpu_seconds']} s (emulator {result['emulator_cpu_seconds']} s), "
-                f"peak RSS {result['peak_rss_mb']} MB")
+                f"peak RSS {result['peak_rss_mb']} MB"
+                + (f"; corrected bound {result['corrected_bound_seconds']} s" if result.get("corrected_bound_seconds")
+                   and result.get("latency_ms") else "")
+                + (f"; baseline wall {result['baseline']['wall_seconds']} s"
+                   f"{' (cut before its end)' if result['baseline'].get('cut') else ''}, "
+                   f"{result['baseline']['records_total']} records → {result['speedup_over_baseline']}×"
+                   if "baseline" in result else ""))
+    if name == "startup_spec":
+        return (f"spec, fresh venvs, min of {len(result['samples']['current'])}: baseline ({result['baseline_commit']}) "
+                f"{result['baseline_seconds']} s, current {result['current_seconds']} s ({result['speedup']}×)")
+    if name in ("pages_markdown", "peer_comparison"):
+        other = "baseline" if name == "pages_markdown" else "peer"
+        def side(run: dict) -> str:
+            return (f"wall {run['wall_seconds']} s, CPU {run['cpu_seconds']} s, {run['records_total']} records, "
+                    f"{run['requests_total']} requests, peak RSS {run['peak_rss_mb']} MB")
+        return (f"{result['profile']} @ {result['latency_ms']} ms: current {side(result['current'])}; "
+                f"{other} {side(result[other])} → {result['speedup']}×")
     if name == "medium_incremental":
         return (f"{result['edited_pages']} pages edited: {result['requests_total']} requests "
                 f"(full {result['full_sync_requests']}, incremental bound {result['incremental_lower_bound']}), "
@@ -116,6 +132,15 @@ def render_markdown(document: dict) -> str:
                       _row(["route", "requests"]), _row(["---"] * 2)]
             lines += [_row([route, n]) for route, n in result["requests_by_route"].items()]
             lines += [_row(["**total**", f"**{result['requests_total']}**"])]
+    for result in document["results"]:
+        profile = result.get("py_spy_profile") if result.get("status") == "ok" else None
+        if profile:
+            lines += ["", f"### {result['scenario']}: profile of the current build (py-spy, all threads, "
+                      f"{profile['samples']} samples at {profile['rate_hz']} Hz)", "",
+                      _row(["where", "share of samples"]), _row(["---"] * 2)]
+            lines += [_row([name, f"{share:.1%}"]) for name, share in profile["categories"].items()]
+            lines += ["", _row(["function (self time)", "share"]), _row(["---"] * 2)]
+            lines += [_row([entry["function"], f"{entry['share']:.1%}"]) for entry in profile["top_own"]]
     notes = document.get("notes") or []
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]

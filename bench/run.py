@@ -20,12 +20,15 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
+from bench.comparisons import Comparisons
 from bench.destination_scenario import destination_throughput
 from bench.report import git_info, machine_info, render_markdown
 from bench.source_scenarios import SourceBench
 from bench.targets import check_targets
 
-SCENARIOS = ("medium_full", "medium_incremental", "big_attachment", "destination_throughput", "large_full")
+SCENARIOS = ("medium_full", "medium_incremental", "startup_spec", "pages_markdown", "peer_comparison", "big_attachment",
+             "destination_throughput", "large_full")
+COMPARISONS = ("startup_spec", "pages_markdown", "peer_comparison")  # and large_full's baseline run
 DEFAULT_RESULTS_DIR = Path(__file__).resolve().parent / "results"
 GIB = 1024**3
 
@@ -41,8 +44,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS_DIR)
     parser.add_argument("--keep-workdir", action="store_true", help="keep configs, catalogs and stderr logs")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--budget-seconds", type=float, default=870,
-                        help="wall-clock budget of the whole bench (default 14.5 min); the last run is cut to fit")
+    parser.add_argument("--budget-seconds", type=float, default=1620,
+                        help="wall-clock budget of the whole bench (default 27 min); the last run is cut to fit")
+    parser.add_argument("--skip-comparisons", action="store_true",
+                        help="no baseline build, no peer run: only this build's scenarios (the smoke test)")
     return parser.parse_args(argv)
 
 
@@ -63,19 +68,25 @@ def _run_scenarios(wanted: set[str], args: argparse.Namespace, workdir: Path, de
     def latency(default_ms: int) -> int:
         return default_ms if args.latency_ms is None else args.latency_ms
 
+    comparisons = None if args.skip_comparisons else Comparisons(workdir, seed=args.seed, deadline=deadline)
     groups: list[tuple[tuple[str, ...], Callable[[], list[dict]]]] = [
         (("medium_full", "medium_incremental"), lambda: bench.full_and_incremental(args.profile or "medium", latency(100))),
+        (("startup_spec",), lambda: [comparisons.startup_spec()]),
+        (("pages_markdown",), lambda: [comparisons.pages_markdown(args.profile or "medium", latency(0))]),
+        (("peer_comparison",), lambda: [comparisons.peer_comparison(args.profile or "medium", latency(100))]),
         (("big_attachment",), lambda: [bench.big_attachment(args.profile or "tiny", args.attachment_bytes)]),
         (("destination_throughput",), lambda: [destination_throughput(
             workdir, args.destination_items, latency(20), deadline)]),
         # Last: the longest run gets whatever the budget has left, and reports partial figures if cut.
-        (("large_full",), lambda: [bench.large_full(args.profile or "large", latency(0))]),
+        (("large_full",), lambda: [bench.large_full(args.profile or "large", latency(0), comparisons)]),
     ]
     results = []
     for names, run_group in groups:
         if not wanted.intersection(names):
             continue
-        if bench is None and names != ("destination_throughput",):
+        if comparisons is None and set(names) <= set(COMPARISONS):
+            continue
+        if bench is None and names != ("destination_throughput",) and not set(names) <= set(COMPARISONS):
             results += [_failed(name, source_error) for name in names if name in wanted]
             continue
         print(f"[bench] {' + '.join(names)} ...", flush=True)

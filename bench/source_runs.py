@@ -43,8 +43,10 @@ class SourceRun:
 class SourceRunner:
     """Writes config/catalog/state files into `workdir` and runs the source on them."""
 
-    def __init__(self, workdir: Path, timeout_seconds: float = 900, deadline: float | None = None):
+    def __init__(self, workdir: Path, timeout_seconds: float = 900, deadline: float | None = None,
+                 command: str | None = None):
         self.workdir = workdir
+        self.command = command or SOURCE_COMMAND  # another build's `source-confluence` (bench/baseline.py)
         self.timeout_seconds = timeout_seconds
         self.deadline = deadline  # time.monotonic() by which every run must have ended
         self._counter = 0
@@ -63,7 +65,7 @@ class SourceRunner:
     def _run(self, label: str, args: list[str], tally: OutputTally, env_extra: dict[str, str] | None = None,
              timeout_seconds: float | None = None, allow_timeout: bool = False) -> SourceRun:
         stderr_path = self.workdir / f"{self._counter:02d}-{label}.stderr"
-        measurement = run_connector([SOURCE_COMMAND, *args], env=child_env(**(env_extra or {})),
+        measurement = run_connector([self.command, *args], env=child_env(**(env_extra or {})),
                                     on_stdout_line=tally, stderr_path=stderr_path,
                                     timeout_seconds=self._timeout(timeout_seconds or self.timeout_seconds))
         if measurement.timed_out and allow_timeout:
@@ -86,14 +88,15 @@ class SourceRunner:
 
     def read(self, label: str, config: dict, catalog: dict, state: list[dict] | None = None,
              record_inspectors: dict[str, Callable[[dict], None]] | None = None,
-             env_extra: dict[str, str] | None = None, allow_timeout: bool = False) -> SourceRun:
+             env_extra: dict[str, str] | None = None, allow_timeout: bool = False,
+             timeout_seconds: float | None = None) -> SourceRun:
         """`allow_timeout`: a run cut by the deadline returns what it measured instead of failing."""
         args = ["read", "--config", str(self._write("config", config)),
                 "--catalog", str(self._write("catalog", catalog))]
         if state is not None:
             args += ["--state", str(self._write("state", state))]
         return self._run(label, args, OutputTally(record_inspectors=record_inspectors or {}), env_extra,
-                         allow_timeout=allow_timeout)
+                         timeout_seconds=timeout_seconds, allow_timeout=allow_timeout)
 
     def staging_directory(self) -> Path:
         """A fresh directory for file transfer (the CDK reads AIRBYTE_STAGING_DIRECTORY at import)."""

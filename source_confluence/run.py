@@ -5,7 +5,11 @@ and the incoming state is read defensively (components/incoming_state.py). A bad
 traceback: `check` answers CONNECTION_STATUS FAILED naming the field, every other command a config_error
 TRACE and exit code 1. A stream state this connector cannot have written is dropped with a WARN log.
 """
-import logging
+from .components import cdk_hooks
+
+cdk_hooks.skip_protocol_model_docs()  # before the first airbyte_cdk import: start-up time (issue #11)
+
+import logging  # noqa: E402 - after the start-up hook above
 import pkgutil
 import sys
 import traceback
@@ -24,7 +28,9 @@ from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
 from .components import incoming_state
 from .components.config_validation import config_problems, invalid_config_message
-from .source import SourceConfluence
+
+# `.source` (the declarative source, its streams and components) is imported only by the commands
+# that build a source: `spec` answers from the manifest's spec block alone (start-up, issue #11).
 
 
 class StartupFailure(Exception):
@@ -62,7 +68,24 @@ def packaged_manifest() -> Mapping[str, Any]:
     return ManifestReferenceResolver().preprocess_manifest(manifest)
 
 
+def spec_message() -> AirbyteMessage:
+    """The SPEC message, built the way the CDK's declarative source builds it, without building the source.
+
+    The CDK's `spec()` turns the manifest's `spec` block into its Spec component and calls
+    `generate_spec()`; doing only that skips validating the whole manifest and building every stream.
+    """
+    from airbyte_cdk.sources.declarative.models.declarative_component_schema import Spec as SpecModel
+    from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+
+    spec = dict(packaged_manifest()["spec"])
+    spec.setdefault("type", "Spec")
+    component = ModelToComponentFactory().create_component(SpecModel, spec, {})
+    return AirbyteMessage(type=Type.SPEC, spec=component.generate_spec())
+
+
 def _validated_config(config_path: str, manifest: Mapping[str, Any]) -> Mapping[str, Any]:
+    from .source import SourceConfluence
+
     config = SourceConfluence.read_config(config_path)
     problems = config_problems(config, manifest["spec"]["connection_specification"])
     if problems:
@@ -83,10 +106,16 @@ def run(args: Optional[List[str]] = None) -> None:
     args = sys.argv[1:] if args is None else args
     init_uncaught_exception_handler(logging.getLogger("airbyte"))
     command = args[0] if args else ""
+    if args == ["spec"]:
+        _print(spec_message())
+        return
+    from .source import SourceConfluence
+
     try:
-        catalog_path = AirbyteEntrypoint.extract_catalog(args)
-        config_path = AirbyteEntrypoint.extract_config(args)
-        state_path = AirbyteEntrypoint.extract_state(args)
+        parsed = AirbyteEntrypoint.parse_args(args)  # once: the CDK's extract_* helpers each parse again
+        catalog_path = getattr(parsed, "catalog", None)
+        config_path = getattr(parsed, "config", None)
+        state_path = getattr(parsed, "state", None)
         manifest = packaged_manifest() if config_path or state_path else {}
         source = SourceConfluence(
             SourceConfluence.read_catalog(catalog_path) if catalog_path else None,

@@ -5,12 +5,14 @@ from typing import Any, Iterator, List, Mapping, Optional
 from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import FileUploader as FileUploaderModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpRequester as HttpRequesterModel
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpResponseFilter as HttpResponseFilterModel
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from .components import cql  # noqa: F401  registers the CQL macros used by the manifest
-from .components import incoming_state, progress, request_timeouts, shared_listings, site_resolution
+from .components import cdk_hooks, incoming_state, progress, request_timeouts, shared_listings, site_resolution
 from .components.cql import start_date_narrows
 from .components.file_transfer import StreamingFileUploader
+from .components.response_bodies import json_body_or_empty
 from .components.partition_routers import is_page_set_restricted, listing_cqls
 from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
@@ -29,15 +31,24 @@ class SourceConfluence(YamlDeclarativeSource):
                  state: Optional[List[AirbyteStateMessage]], **kwargs: Any) -> None:
         super().__init__(catalog=catalog, config=config, state=state, path_to_yaml="manifest.yaml", **kwargs)
         self._install_streaming_file_uploader()
-        self._concurrent_source._queue.maxsize = RECORD_QUEUE_SIZE
-        progress.install_request_counting(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
-        request_timeouts.install(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
+        cdk_hooks.set_record_queue_size(self, RECORD_QUEUE_SIZE)
+        progress.install_request_counting(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
+        request_timeouts.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
+        # Response filters with a predicate read every response's JSON: parse it once, for them and the extractor.
+        cdk_hooks.on_every_component(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpResponseFilterModel,
+                                     lambda response_filter, config, **kwargs: cdk_hooks.parse_filter_bodies_with(
+                                         response_filter, json_body_or_empty))
         self._shared_listings = shared_listings.SharedListings()
-        shared_listings.install(self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._shared_listings)
-        if self._config and self._needs_cloud_id():
-            self._config["__cloud_id"] = site_resolution.cloud_id(
-                self._declared_requester("tenant_info_requester"), self._config.get("__site_origin", ""))
-            apply_site_urls(self._config)
+        shared_listings.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._shared_listings)
+        if self.config_in_use and self._needs_cloud_id():
+            self.config_in_use["__cloud_id"] = site_resolution.cloud_id(
+                self._declared_requester("tenant_info_requester"), self.config_in_use.get("__site_origin", ""))
+            apply_site_urls(self.config_in_use)
+
+    @property
+    def config_in_use(self) -> dict:
+        """The config the manifest's components read; the source adds the facts it fetched (`__cloud_id`, …)."""
+        return cdk_hooks.runtime_config(self)
 
     @classmethod
     def read_state(cls, state_path: str) -> List[AirbyteStateMessage]:
@@ -51,18 +62,18 @@ class SourceConfluence(YamlDeclarativeSource):
     def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog,
              state: Optional[List[AirbyteStateMessage]] = None) -> Iterator[AirbyteMessage]:
         selected = {configured.stream.name for configured in catalog.streams}
-        if selected & INCREMENTAL_CQL_STREAMS and not self._config.get("user_timezone"):
+        if selected & INCREMENTAL_CQL_STREAMS and not self.config_in_use.get("user_timezone"):
             zone = site_resolution.user_timezone(self._declared_requester("current_user_requester"))
-            self._config["__user_timezone"] = zone
+            self.config_in_use["__user_timezone"] = zone
             if not zone:
                 logger.warning("Confluence did not report the user's time zone (Data Center does not); incremental "
                                "queries start 12 h early to be safe. Set `user_timezone` to read only what changed.")
-        if selected & LABEL_SCOPED_STREAMS and self._config.get("ingest_all_label"):
-            self._config["__ingest_all_roots"] = site_resolution.ingest_all_roots(
-                self._declared_requester("content_search_requester"), self._config["ingest_all_label"],
-                int(self._config.get("page_size") or 250), is_datacenter(self._config))
-        self._shared_listings.expect_readers(self._readers_of_shared_listings(catalog), listing_cqls(self._config))
-        self._config["__shared_listing_types"] = sorted(self._shared_listings.shared_types())
+        if selected & LABEL_SCOPED_STREAMS and self.config_in_use.get("ingest_all_label"):
+            self.config_in_use["__ingest_all_roots"] = site_resolution.ingest_all_roots(
+                self._declared_requester("content_search_requester"), self.config_in_use["ingest_all_label"],
+                int(self.config_in_use.get("page_size") or 250), is_datacenter(self.config_in_use))
+        self._shared_listings.expect_readers(self._readers_of_shared_listings(catalog), listing_cqls(self.config_in_use))
+        self.config_in_use["__shared_listing_types"] = sorted(self._shared_listings.shared_types())
         try:
             yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
         finally:
@@ -77,37 +88,32 @@ class SourceConfluence(YamlDeclarativeSource):
         Only unrestricted configs list the same CQL in several streams; `pages` / `blog_posts` do only
         while their query has no date clause (no state, and no `start_date` after the default).
         """
-        if is_page_set_restricted(self._config):
+        if is_page_set_restricted(self.config_in_use):
             return set()
         readers = {configured.stream.name for configured in catalog.streams}
         for configured in catalog.streams:
             name = configured.stream.name
             # The state the cursors use (run.py dropped what it could not trust), not the raw file.
-            has_state = bool(self._connector_state_manager.get_stream_state(name, None))
+            has_state = bool(cdk_hooks.stream_state(self, name))
             incremental = configured.sync_mode == SyncMode.incremental and has_state
-            if name in INCREMENTAL_CQL_STREAMS and (incremental or start_date_narrows(self._config)):
+            if name in INCREMENTAL_CQL_STREAMS and (incremental or start_date_narrows(self.config_in_use)):
                 readers.discard(name)
         return readers
 
     def _needs_cloud_id(self) -> bool:
-        credentials = self._config.get("credentials") or {}
-        return (not is_datacenter(self._config) and credentials.get("auth_type") in GATEWAY_AUTH_TYPES
-                and not self._config.get("__api_root"))
+        credentials = self.config_in_use.get("credentials") or {}
+        return (not is_datacenter(self.config_in_use) and credentials.get("auth_type") in GATEWAY_AUTH_TYPES
+                and not self.config_in_use.get("__api_root"))
 
     def _declared_requester(self, definition: str) -> Any:
-        return self._constructor.create_component(
-            HttpRequesterModel, self.resolved_manifest["definitions"][definition], self._config, name=definition)
+        return cdk_hooks.component_factory(self).create_component(
+            HttpRequesterModel, self.resolved_manifest["definitions"][definition], self.config_in_use, name=definition)
 
     def _install_streaming_file_uploader(self) -> None:
         """The manifest's `file_uploader` keeps its requester; only the byte copy becomes a streamed one.
 
         The CDK builds a DefaultFileUploader that holds `response.content` in memory (airbyte-cdk-notes §5);
-        FileUploader has no custom variant in the schema, so the factory entry is wrapped here.
+        FileUploader has no custom variant in the schema, so the factory entry is wrapped (cdk_hooks).
         """
-        constructors = self._constructor.PYDANTIC_MODEL_TO_CONSTRUCTOR
-        build_default = constructors[FileUploaderModel]
-
-        def build_streaming(model: FileUploaderModel, config: Mapping[str, Any], **kwargs: Any) -> StreamingFileUploader:
-            return StreamingFileUploader(delegate=build_default(model, config, **kwargs))
-
-        constructors[FileUploaderModel] = build_streaming
+        cdk_hooks.on_every_component(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, FileUploaderModel,
+                                     lambda uploader, config, **kwargs: StreamingFileUploader(delegate=uploader))

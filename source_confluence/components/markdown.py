@@ -3,10 +3,10 @@
     storage_to_markdown('<h1>Plan</h1><p>Ask <ac:link><ri:user ri:account-id="557058:abc"/></ac:link></p>')
     →  '# Plan\\n\\nAsk @557058:abc'
 
-Two steps: `storage_html.rewrite_confluence_elements` turns Confluence's `ac:`/`ri:` elements into
-plain HTML, then markdownify (a maintained HTML → Markdown library) converts that HTML. The result
-is GitHub-flavoured Markdown: ATX headings, `-` bullets, fenced code with the macro's language,
-pipe tables with one line per row.
+Two steps: `storage_html` parses the body once with lxml and rewrites Confluence's `ac:`/`ri:`
+elements into plain HTML, then html-to-markdown (a maintained HTML → Markdown converter with a
+Rust core) converts that HTML. The result is GitHub-flavoured Markdown: ATX headings, `-`
+bullets, fenced code with the macro's language, pipe tables with one line per row.
 
 It never raises: a body the converter cannot handle (malformed markup, pathological nesting)
 falls back to its text, so one odd page cannot fail a sync.
@@ -17,21 +17,58 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from bs4 import BeautifulSoup
-from markdownify import ATX, MarkdownConverter
+from html_to_markdown import ConversionOptions, ConversionResult, convert
+from lxml import etree
 
 from source_confluence.components.storage_html import (
-    CELL_BREAK_TAG,
+    CELL_BREAK,
     parse_storage,
     rewrite_confluence_elements,
 )
 
 logger = logging.getLogger("airbyte")
 
+_OPTIONS = ConversionOptions(
+    heading_style="atx",
+    bullets="-",
+    escape_asterisks=False,
+    escape_underscores=False,  # identifiers like `snake_case` are common in wiki text
+    autolinks=False,  # `<spec.pdf>` is no autolink: attachment links are relative file names
+    keep_inline_images_in=["td", "th"],  # an image in a table cell stays an image
+    compact_tables=True,
+    extract_metadata=False,
+)
+
+
+def _native_converter() -> Callable[[str], ConversionResult]:
+    """`convert(html, _OPTIONS)` with the options translated to the Rust binding's type once.
+
+    html-to-markdown's `convert` rebuilds its native options object on every call, which took
+    longer than the conversion itself on a typical page. The result is the same
+    (unit_tests/markdown/test_markdown_engine.py); without the binding's API it is the public call.
+    """
+    try:
+        from html_to_markdown import _html_to_markdown as native
+        from html_to_markdown.api import _to_rust_conversion_options
+
+        native_options = _to_rust_conversion_options(_OPTIONS)
+        return lambda html_text: native.convert(html=html_text, options=native_options, visitor=None)
+    except (ImportError, AttributeError, TypeError):
+        return lambda html_text: convert(html_text, _OPTIONS)
+
+
+_convert = _native_converter()
+# Warnings after which the converter's output has lost part of the body.
+_LOSSY_WARNINGS = frozenset({"depth_limit_exceeded", "truncated_input"})
+
 _THREE_OR_MORE_NEWLINES = re.compile(r"\n{3,}")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_CELL_BREAKS = re.compile(rf"(?:[ \t]*{CELL_BREAK}[ \t]*)+")
+_BREAK_AFTER_PIPE = re.compile(r"(?<=(?<!\\)\|) ?(?:<br>)+ ?")
+_BREAK_BEFORE_PIPE = re.compile(r" ?(?:<br>)+ ?(?=\|)")
+_TRAILING_SPACE_AT_BLOCK_END = re.compile(r"[ \t]+(?=\n[ \t]*\n|\n?\Z)")
+_REPEATED_EMPTY_QUOTE_LINES = re.compile(r"^(>+\n)\1+", re.MULTILINE)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -41,59 +78,53 @@ def storage_to_markdown(storage_html: str | None, user_display_names: Mapping[st
     `user_display_names` maps an account id (Cloud) or user key/username (Data Center) to a
     display name; a mention renders as `@Display Name` when the id is mapped, else `@<id>`.
     """
-    if not storage_html or not isinstance(storage_html, str):
+    if not storage_html or not isinstance(storage_html, str) or not storage_html.strip():
         return ""
     try:
-        soup = parse_storage(storage_html)
-        rewrite_confluence_elements(soup, user_display_names or {})
-        markdown = _ConfluenceMarkdownConverter().convert_soup(soup)
+        root = parse_storage(storage_html)
+        rewrite_confluence_elements(root, user_display_names or {})
+        result = _convert(etree.tostring(root, encoding="unicode", method="html"))
+        if any(str(warning.kind) in _LOSSY_WARNINGS for warning in result.warnings):
+            raise ValueError("the converter skipped part of the body")
+        markdown = result.content or ""
     except Exception as error:  # noqa: BLE001 - documented contract: never fail a record on its body
-        # RecursionError on absurdly deep nesting, or a bug on markup we have not seen.
+        # Nesting deeper than the parser or converter allows, or a bug on markup we have not seen.
         logger.warning("body_markdown: falling back to plain text (%s)", type(error).__name__)
         return _plain_text(storage_html)
     return _tidy(markdown)
 
 
-class _ConfluenceMarkdownConverter(MarkdownConverter):
-    class Options(MarkdownConverter.DefaultOptions):
-        heading_style = ATX
-        bullets = "-"
-        escape_underscores = False  # identifiers like `snake_case` are common in wiki text
-        escape_asterisks = False
-        autolinks = False  # `<spec.pdf>` is no autolink: attachment links are relative file names
-        keep_inline_images_in = ["td", "th"]  # an image in a table cell stays an image
-        code_language_callback = staticmethod(lambda pre: pre.get("data-language"))
-
-    def convert_x_cell_break(self, el, text, parent_tags):  # noqa: ARG002 - markdownify's signature
-        return "<br>"
-
-    def convert_td(self, el, text, parent_tags):
-        return super().convert_td(el, _cell_text(text), parent_tags)
-
-    def convert_th(self, el, text, parent_tags):
-        return super().convert_th(el, _cell_text(text), parent_tags)
-
-    # markdownify dispatches on the tag name with `-` → `_`: CELL_BREAK_TAG is "x-cell-break".
-    assert CELL_BREAK_TAG.replace("-", "_") == "x_cell_break"
-
-
-def _cell_text(text: str) -> str:
-    """One line per cell: pipes escaped, line breaks as `<br>`, no dangling break at the end."""
-    text = _UNESCAPED_PIPE.sub(r"\\|", text.strip())
-    text = re.sub(r"\s*\n\s*", " ", text)
-    text = re.sub(r"(\s*<br>\s*)+", "<br>", text)  # a paragraph in a list item breaks once
-    return re.sub(r"^(<br>)+|(<br>)+$", "", text).strip()
-
-
 def _tidy(markdown: str) -> str:
     markdown = markdown.replace("\xa0", " ")  # &nbsp; is everywhere in storage format
-    lines = [line.rstrip() if not line.endswith("  ") else line for line in markdown.split("\n")]
-    return _THREE_OR_MORE_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+    if CELL_BREAK in markdown:  # one line per table cell: breaks as `<br>`, none at a cell's edge
+        markdown = _CELL_BREAKS.sub("<br>", markdown)
+        markdown = _BREAK_BEFORE_PIPE.sub(" ", _BREAK_AFTER_PIPE.sub(" ", markdown))
+    # A hard break (two trailing spaces) counts only when a line follows in the same block.
+    markdown = _TRAILING_SPACE_AT_BLOCK_END.sub("", markdown)
+    markdown = _REPEATED_EMPTY_QUOTE_LINES.sub(r"\1", markdown)  # one empty line in a blockquote, not two
+    if "\n>" in markdown:
+        markdown = _blank_line_before_quotes(markdown)
+    return _THREE_OR_MORE_NEWLINES.sub("\n\n", markdown).strip()
+
+
+def _blank_line_before_quotes(markdown: str) -> str:
+    """A blockquote after a paragraph, heading or code block starts after a blank line.
+
+    html-to-markdown separates `<blockquote>` from a preceding block by one newline only; the quote
+    would read as a continuation of that block. Lines inside fenced code are left alone.
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    in_fence = False
+    for line in lines:
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith(">") and out and out[-1].strip() and not out[-1].startswith(">"):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def _plain_text(storage_html: str) -> str:
-    try:
-        text = BeautifulSoup(storage_html, "html.parser").get_text(" ")
-    except Exception:  # noqa: BLE001 - last resort below cannot fail
-        text = html.unescape(_TAG.sub(" ", storage_html))
+    text = html.unescape(_TAG.sub(" ", storage_html)).replace(CELL_BREAK, " ")
     return re.sub(r"[ \t\xa0]+", " ", text).strip()

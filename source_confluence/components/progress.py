@@ -30,7 +30,7 @@ import requests
 from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
 
 from .backoff import RetryAfterBackoffStrategy
-from .requester_hooks import http_session, on_every_requester
+from .cdk_hooks import http_session, on_every_component
 
 CDK_EXTRA_WAIT_SECONDS = 1.0   # added by the CDK to every user-defined backoff (see module docstring)
 LOG_EVERY_SECONDS = 10.0
@@ -84,11 +84,9 @@ def install_request_counting(constructors: dict, requester_model: type) -> None:
     whose `hooks["response"]` fires once per received response, retries included.
     """
     def count_responses(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
-        session = http_session(requester)
-        if session is not None:
-            session.hooks["response"].append(_response_hook(kwargs.get("name") or requester.name))
+        http_session(requester).hooks["response"].append(_response_hook(kwargs.get("name") or requester.name))
 
-    on_every_requester(constructors, requester_model, count_responses)
+    on_every_component(constructors, requester_model, count_responses)
 
 
 @dataclass

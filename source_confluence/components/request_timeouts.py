@@ -10,7 +10,7 @@ Not covered: the CDK's own OAuth token refresh, which sends its request without 
 """
 from typing import Any, Mapping
 
-from .requester_hooks import on_every_requester
+from .cdk_hooks import on_every_component, set_request_timeout
 
 CONNECT_TIMEOUT_SECONDS = 30.0
 DEFAULT_READ_TIMEOUT_SECONDS = 300.0
@@ -23,8 +23,6 @@ def timeouts(config: Mapping[str, Any]) -> tuple:
 
 def install(constructors: dict, requester_model: type) -> None:
     def set_timeouts(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
-        client = getattr(requester, "_http_client", None)
-        if client is not None and getattr(client, "_request_timeout", None) is None:
-            client._request_timeout = timeouts(config)
+        set_request_timeout(requester, timeouts(config))
 
-    on_every_requester(constructors, requester_model, set_timeouts)
+    on_every_component(constructors, requester_model, set_timeouts)

@@ -11,6 +11,14 @@ import requests
 _PARSED = "_confluence_json_body"
 
 
+def json_body_or_empty(response: Optional[requests.Response]) -> Any:
+    """`json_body`, or `{}` when the body is not JSON (an HTML error page): what the CDK's response filters expect."""
+    try:
+        return json_body(response)
+    except ValueError:
+        return {}
+
+
 def json_body(response: Optional[requests.Response]) -> Any:
     """The decoded body, `{}` when there is none; kept on the response for the next reader."""
     if response is None or not response.content:

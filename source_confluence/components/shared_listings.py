@@ -37,7 +37,7 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from .requester_hooks import http_session, on_every_requester
+from .cdk_hooks import http_session, on_every_component
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -283,8 +283,6 @@ def share_session_listings(session: requests.Session, listings: SharedListings) 
 def install(constructors: dict, requester_model: type, listings: SharedListings) -> None:
     """Every requester's session shares search pages."""
     def share(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
-        session = http_session(requester)
-        if session is not None:
-            share_session_listings(session, listings)
+        share_session_listings(http_session(requester), listings)
 
-    on_every_requester(constructors, requester_model, share)
+    on_every_component(constructors, requester_model, share)

@@ -3,11 +3,16 @@
 Confluence stores page bodies as XHTML plus its own elements: macros (`ac:structured-macro`),
 links to pages, users and attachments (`ac:link` + `ri:*`), images, task lists, layouts and
 emoticons. A generic HTML → Markdown converter does not know them, so this module replaces each
-with the plain HTML that says the same thing; `markdown.py` then hands the result to markdownify.
+with the plain HTML that says the same thing; `markdown.py` then hands the result to the
+converter (html-to-markdown).
 
     <ac:structured-macro ac:name="code"><ac:parameter ac:name="language">python</ac:parameter>
       <ac:plain-text-body><![CDATA[print(1)]]></ac:plain-text-body></ac:structured-macro>
-    →  <pre data-language="python"><code>print(1)</code></pre>
+    →  <pre><code class="language-python">print(1)</code></pre>
+
+The body is parsed once, by lxml (libxml2's HTML parser keeps `ac:`/`ri:` names and attributes
+as written), and rewritten in place. A line break inside a table cell is written as
+`CELL_BREAK`, a private-use character the converter keeps and `markdown.py` turns into `<br>`.
 
 Reference: https://confluence.atlassian.com/doc/confluence-storage-format-790796544.html
 """
@@ -18,17 +23,20 @@ import html
 import re
 from collections.abc import Callable, Mapping
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml import etree
+from lxml.etree import _Element as Element
 
-# A CDATA section holds raw text (code, link bodies). Python's html.parser has changed how it
-# treats `<![CDATA[` across 3.11/3.13 patch releases (it may become a bogus comment ending at the
-# first `>`), so the sections are turned into escaped text before parsing. This is tokenising,
-# not conversion: the text is unchanged once parsed. Confluence splits a literal `]]>` inside code
-# into two adjacent sections, which simply concatenate here.
+# A CDATA section holds raw text (code, link bodies). An HTML parser does not know CDATA (it
+# would become a bogus comment ending at the first `>`), so the sections are turned into escaped
+# text before parsing. This is tokenising, not conversion: the text is unchanged once parsed.
+# Confluence splits a literal `]]>` inside code into two adjacent sections, which simply
+# concatenate here.
 _CDATA_SECTION = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+# Characters libxml2 refuses (NUL, C0 controls other than tab/newline/CR) and our own marker.
+_UNPARSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000]")
 
-CELL_BREAK_TAG = "x-cell-break"
-"""Marks a line break inside a table cell; the converter renders it as `<br>`."""
+CELL_BREAK = "\ue000"
+"""Marks a line break inside a table cell; `markdown.py` renders it as `<br>`."""
 
 PANEL_LABELS = {"info": "Info", "note": "Note", "warning": "Warning", "tip": "Tip", "panel": "Panel"}
 DROPPED_MACROS = frozenset(
@@ -43,44 +51,66 @@ EMOTICONS = {
     "yellow-star": "⭐", "red-star": "⭐", "green-star": "⭐", "blue-star": "⭐", "heart": "❤️",
     "broken-heart": "💔",
 }
-_BLOCK_TAGS_IN_CELLS = ("p", "div", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCK_TAGS_IN_CELLS = frozenset(("p", "div", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"))
+_MACRO_TAGS = ("ac:structured-macro", "ac:macro")
 
 
-def parse_storage(storage_html: str) -> BeautifulSoup:
+# Elements with a prefixed name (`ac:…`, `ri:…`), selected in C rather than visiting every element.
+_PREFIXED_ELEMENTS = etree.XPath("descendant::*[contains(name(), ':')]")
+
+
+class StorageParseError(ValueError):
+    """The body could not be parsed completely (e.g. nesting deeper than libxml2 allows)."""
+
+
+def _new_parser() -> etree.HTMLParser:
+    return etree.HTMLParser(
+        recover=True, remove_comments=True, remove_pis=True, no_network=True, huge_tree=True, default_doctype=False
+    )
+
+
+def parse_storage(storage_html: str, parser: etree.HTMLParser | None = None) -> Element:
+    """Parse a storage body into the `<body>` element holding it; raise `StorageParseError` if parts were lost."""
+    parser = parser or _new_parser()
     text = _CDATA_SECTION.sub(lambda match: html.escape(match.group(1), quote=False), storage_html)
-    return BeautifulSoup(text, "html.parser")
+    document = etree.fromstring(f"<div>{_UNPARSABLE.sub('', text)}</div>", parser)
+    if any(entry.level >= etree.ErrorLevels.FATAL for entry in parser.error_log):
+        raise StorageParseError(parser.error_log.last_error.message if parser.error_log.last_error else "fatal")
+    # The body, not the wrapper: a stray `</div>` in the storage closes the wrapper early, and what
+    # follows it must not be lost.
+    root = document.find("body") if document is not None else None
+    if root is None:
+        raise StorageParseError("the parser returned no body")
+    return root
 
 
-def rewrite_confluence_elements(soup: BeautifulSoup, user_display_names: Mapping[str, str]) -> None:
-    """Replace every `ac:`/`ri:` element of `soup` with plain HTML, in place.
+def rewrite_confluence_elements(root: Element, user_display_names: Mapping[str, str]) -> None:
+    """Replace every `ac:`/`ri:` element under `root` with plain HTML, in place.
 
     Elements are visited deepest first, so a macro's body is already plain HTML when the macro
     itself is rewritten; `ri:` resource identifiers are read by their parent (`ac:link`,
     `ac:image`) and are not visited on their own.
     """
-    rewriter = _Rewriter(soup, user_display_names)
-    for element in reversed(soup.find_all(True)):
-        if element.parent is None:  # removed together with an ancestor's parameters
-            continue
-        handler = rewriter.handlers.get(element.name)
-        if handler is not None:
-            handler(element)
-    for element in soup.find_all(True):
-        if element.parent is None:
-            continue
-        if element.name in ("ac:parameter", "ac:placeholder"):
-            element.decompose()
-        elif ":" in element.name:  # an element this module has no rule for: keep its text
-            element.unwrap()
-    for cell in soup.find_all(["td", "th"]):
-        _flatten_cell(soup, cell)
+    rewriter = _Rewriter(user_display_names)
+    for element in reversed(list(root.iter(*rewriter.handlers))):
+        rewriter.handlers[element.tag](element)
+    for element in _PREFIXED_ELEMENTS(root):
+        if element.tag in ("ac:parameter", "ac:placeholder"):
+            _drop_tree(element)
+        else:  # an element this module has no rule for: keep its text
+            _drop_tag(element)
+    for item in [item for item in root.iter("li")]:
+        _tighten_list_item(item)
+    for cell in [cell for cell in root.iter("td", "th")]:
+        _flatten_cell(cell)
+    for table in root.iter("table"):
+        _give_header_row(table)
 
 
 class _Rewriter:
-    def __init__(self, soup: BeautifulSoup, user_display_names: Mapping[str, str]) -> None:
-        self.soup = soup
+    def __init__(self, user_display_names: Mapping[str, str]) -> None:
         self.user_display_names = user_display_names
-        self.handlers: dict[str, Callable[[Tag], None]] = {
+        self.handlers: dict[str, Callable[[Element], None]] = {
             "ac:structured-macro": self.macro,
             "ac:macro": self.macro,  # the pre-2012 macro element, still found in migrated spaces
             "ac:link": self.link,
@@ -95,219 +125,323 @@ class _Rewriter:
         }
 
     # ── macros ─────────────────────────────────────────────────────────────
-    def macro(self, element: Tag) -> None:
+    def macro(self, element: Element) -> None:
         name = (element.get("ac:name") or "").lower()
         if name in ("code", "noformat"):
-            element.replace_with(self._code_block(element, name))
+            _replace(element, _code_block(element, name))
         elif name in PANEL_LABELS:
-            element.replace_with(self._panel(element, PANEL_LABELS[name]))
+            _replace(element, _panel(element, PANEL_LABELS[name]))
         elif name in DROPPED_MACROS:
-            element.decompose()
+            _drop_tree(element)
         elif name == "jira":
-            element.replace_with(self._jira(element))
+            _replace_with_text(element, _jira(element))
         elif name in ("expand", "ui-expand"):
-            element.replace_with(self._expand(element))
+            _replace(element, _expand(element))
         elif name == "status":
             title = _parameter(element, "title") or _parameter(element, "colour") or ""
-            element.replace_with(self.soup.new_string(f"[{title}]" if title else ""))
+            _replace_with_text(element, f"[{title}]" if title else "")
         else:
             # Unknown macro (excerpt, section, column, details, ...): keep the body it shows,
             # never its parameters, which are configuration rather than content.
-            element.replace_with(self._body_div(element))
-
-    def _code_block(self, element: Tag, name: str) -> Tag:
-        language = "" if name == "noformat" else _parameter(element, "language")
-        body = element.find("ac:plain-text-body")
-        pre = self.soup.new_tag("pre")
-        if language and language.lower() != "none":
-            pre["data-language"] = language.lower()
-        code = self.soup.new_tag("code")
-        code.string = body.get_text() if body is not None else ""
-        pre.append(code)
-        return pre
-
-    def _panel(self, element: Tag, label: str) -> Tag:
-        title = _parameter(element, "title")
-        quote = self.soup.new_tag("blockquote")
-        heading = self.soup.new_tag("p")
-        strong = self.soup.new_tag("strong")
-        strong.string = f"{label}:"
-        heading.append(strong)
-        if title:
-            heading.append(self.soup.new_string(f" {title}"))
-        quote.append(heading)
-        quote.append(self._body_div(element))
-        return quote
-
-    def _jira(self, element: Tag) -> NavigableString:
-        key = _parameter(element, "key")
-        if key:
-            return self.soup.new_string(key)
-        query = _parameter(element, "jqlQuery") or _parameter(element, "jql")
-        return self.soup.new_string(f"Jira issues: {query}" if query else "")
-
-    def _expand(self, element: Tag) -> Tag:
-        wrapper = self.soup.new_tag("div")
-        heading = self.soup.new_tag("p")
-        strong = self.soup.new_tag("strong")
-        strong.string = _parameter(element, "title") or "Details"
-        heading.append(strong)
-        wrapper.append(heading)
-        wrapper.append(self._body_div(element))
-        return wrapper
-
-    def _body_div(self, element: Tag) -> Tag:
-        div = self.soup.new_tag("div")
-        body = element.find("ac:rich-text-body", recursive=False) or element.find("ac:rich-text-body")
-        if body is not None:
-            for child in list(body.contents):
-                div.append(child.extract())
-        return div
+            _replace(element, _body_div(element))
 
     # ── links, users, images ───────────────────────────────────────────────
-    def link(self, element: Tag) -> None:
+    def link(self, element: Element) -> None:
         body_text = _link_body_text(element)
-        body_rich = element.find("ac:link-body")
-        resource = next((child for child in element.find_all(True) if child.name.startswith("ri:")), None)
-        if resource is not None and resource.name == "ri:user":
-            element.replace_with(self.soup.new_string(self._mention(resource)))
+        body_rich = _first(element, "ac:link-body")
+        resource = next((child for child in element.iter() if child.tag.startswith("ri:")), None)
+        if resource is not None and resource.tag == "ri:user":
+            _replace_with_text(element, self._mention(resource))
             return
         href, fallback_text = _link_target(resource, element.get("ac:anchor"))
         if href:
-            anchor = self.soup.new_tag("a", href=href)
+            anchor = _element("a", href=href)
             if body_rich is not None and not body_text:
-                for child in list(body_rich.contents):
-                    anchor.append(child.extract())
+                _move_contents(body_rich, anchor)
             else:
-                anchor.string = body_text or fallback_text or href
-            element.replace_with(anchor)
+                anchor.text = body_text or fallback_text or href
+            _replace(element, anchor)
         elif body_rich is not None and not body_text:
-            element.replace_with(self._unwrap_into_span(body_rich))
+            span = _element("span")
+            _move_contents(body_rich, span)
+            _replace(element, span)
         else:
-            element.replace_with(self.soup.new_string(body_text or fallback_text))
+            _replace_with_text(element, body_text or fallback_text)
 
-    def _mention(self, user: Tag) -> str:
+    def _mention(self, user: Element) -> str:
         user_id = user.get("ri:account-id") or user.get("ri:userkey") or user.get("ri:username") or ""
         display_name = self.user_display_names.get(user_id)
         return f"@{display_name or user_id or 'unknown-user'}"
 
-    def image(self, element: Tag) -> None:
-        attachment = element.find("ri:attachment")
-        url = element.find("ri:url")
-        img = self.soup.new_tag("img")
+    def image(self, element: Element) -> None:
+        attachment = _first(element, "ri:attachment")
+        url = _first(element, "ri:url")
         if attachment is not None and attachment.get("ri:filename"):
-            img["src"] = attachment["ri:filename"]
-            img["alt"] = element.get("ac:alt") or attachment["ri:filename"]
+            filename = attachment.get("ri:filename")
+            img = _element("img", src=filename, alt=element.get("ac:alt") or filename)
         elif url is not None and url.get("ri:value"):
-            img["src"] = url["ri:value"]
-            img["alt"] = element.get("ac:alt") or element.get("ac:title") or ""
+            img = _element("img", src=url.get("ri:value"), alt=element.get("ac:alt") or element.get("ac:title") or "")
         else:
-            element.decompose()
+            _drop_tree(element)
             return
-        element.replace_with(img)
+        _replace(element, img)
 
     # ── structure ──────────────────────────────────────────────────────────
-    def task_list(self, element: Tag) -> None:
-        items = self.soup.new_tag("ul")
-        for task in element.find_all("ac:task", recursive=False):
-            status = task.find("ac:task-status")
-            is_complete = status is not None and status.get_text(strip=True).lower() == "complete"
-            item = self.soup.new_tag("li")
-            item.append(self.soup.new_string("[x] " if is_complete else "[ ] "))
-            body = task.find("ac:task-body")
+    def task_list(self, element: Element) -> None:
+        items = _element("ul")
+        for task in element.iterchildren("ac:task"):
+            status = _first(task, "ac:task-status")
+            is_complete = status is not None and _text(status).strip().lower() == "complete"
+            item = _element("li")
+            item.text = "[x] " if is_complete else "[ ] "
+            body = _first(task, "ac:task-body")
             if body is not None:
-                for child in list(body.contents):
-                    item.append(child.extract())
+                _move_contents(body, item)
             items.append(item)
-        element.replace_with(items)
+        _replace(element, items)
 
-    def emoticon(self, element: Tag) -> None:
+    def emoticon(self, element: Element) -> None:
         name = element.get("ac:name") or ""
         symbol = element.get("ac:emoji-fallback") or EMOTICONS.get(name) or (f":{name}:" if name else "")
-        element.replace_with(self.soup.new_string(symbol))
+        _replace_with_text(element, symbol)
 
-    def unwrap_as_div(self, element: Tag) -> None:
-        element.name = "div"
-        element.attrs = {}
+    def unwrap_as_div(self, element: Element) -> None:
+        element.tag = "div"
+        element.attrib.clear()
 
-    def adf_extension(self, element: Tag) -> None:
-        fallback = element.find("ac:adf-fallback")
+    def adf_extension(self, element: Element) -> None:
+        fallback = _first(element, "ac:adf-fallback")
         if fallback is None:
-            element.decompose()
+            _drop_tree(element)
             return
-        element.replace_with(self._unwrap_into_span(fallback, tag_name="div"))
+        div = _element("div")
+        _move_contents(fallback, div)
+        _replace(element, div)
 
-    def time(self, element: Tag) -> None:
-        if not element.get_text(strip=True) and element.get("datetime"):
-            element.replace_with(self.soup.new_string(element["datetime"]))
-
-    def _unwrap_into_span(self, container: Tag, tag_name: str = "span") -> Tag:
-        wrapper = self.soup.new_tag(tag_name)
-        for child in list(container.contents):
-            wrapper.append(child.extract())
-        return wrapper
+    def time(self, element: Element) -> None:
+        if not _text(element).strip() and element.get("datetime"):
+            _replace_with_text(element, element.get("datetime"))
 
 
-def _parameter(macro: Tag, name: str) -> str:
-    for parameter in macro.find_all("ac:parameter"):
-        if (parameter.get("ac:name") or "").lower() == name.lower() and _owning_macro(parameter) is macro:
-            return parameter.get_text(strip=True)
+# ── macro bodies ───────────────────────────────────────────────────────────
+def _code_block(element: Element, name: str) -> Element:
+    language = "" if name == "noformat" else _parameter(element, "language")
+    body = _first(element, "ac:plain-text-body")
+    code = _element("code")
+    if language and language.lower() != "none":
+        code.set("class", f"language-{language.lower()}")
+    code.text = _text(body) if body is not None else ""
+    pre = _element("pre")
+    pre.append(code)
+    return pre
+
+
+def _panel(element: Element, label: str) -> Element:
+    title = _parameter(element, "title")
+    quote = _element("blockquote")
+    heading = _element("p")
+    strong = _element("strong")
+    strong.text = f"{label}:"
+    heading.append(strong)
+    if title:
+        strong.tail = f" {title}"
+    quote.append(heading)
+    quote.append(_body_div(element))
+    return quote
+
+
+def _jira(element: Element) -> str:
+    key = _parameter(element, "key")
+    if key:
+        return key
+    query = _parameter(element, "jqlQuery") or _parameter(element, "jql")
+    return f"Jira issues: {query}" if query else ""
+
+
+def _expand(element: Element) -> Element:
+    wrapper = _element("div")
+    heading = _element("p")
+    strong = _element("strong")
+    strong.text = _parameter(element, "title") or "Details"
+    heading.append(strong)
+    wrapper.append(heading)
+    wrapper.append(_body_div(element))
+    return wrapper
+
+
+def _body_div(element: Element) -> Element:
+    div = _element("div")
+    body = next(element.iterchildren("ac:rich-text-body"), None)
+    if body is None:
+        body = _first(element, "ac:rich-text-body")
+    if body is not None:
+        _move_contents(body, div)
+    return div
+
+
+def _parameter(macro: Element, name: str) -> str:
+    wanted = name.lower()
+    for parameter in macro.iter("ac:parameter"):
+        if (parameter.get("ac:name") or "").lower() == wanted and _owning_macro(parameter) is macro:
+            return _text(parameter).strip()
     return ""
 
 
-def _owning_macro(parameter: Tag) -> Tag | None:
-    return parameter.find_parent(["ac:structured-macro", "ac:macro"])
+def _owning_macro(parameter: Element) -> Element | None:
+    return next(parameter.iterancestors(*_MACRO_TAGS), None)
 
 
-def _link_body_text(link: Tag) -> str:
-    body = link.find("ac:plain-text-link-body")
-    return body.get_text().strip() if body is not None else ""
+def _link_body_text(link: Element) -> str:
+    body = _first(link, "ac:plain-text-link-body")
+    return _text(body).strip() if body is not None else ""
 
 
-def _link_target(resource: Tag | None, anchor: str | None) -> tuple[str, str]:
+def _link_target(resource: Element | None, anchor: str | None) -> tuple[str, str]:
     """Return `(href, text to show when the link has no body)` for a link's `ri:` resource."""
     fragment = f"#{anchor}" if anchor else ""
     if resource is None:
         return fragment, anchor or ""
-    if resource.name == "ri:url":
+    if resource.tag == "ri:url":
         value = resource.get("ri:value") or ""
         return value, value
-    if resource.name == "ri:attachment":
+    if resource.tag == "ri:attachment":
         filename = resource.get("ri:filename") or ""
         return filename, filename
-    if resource.name in ("ri:page", "ri:blog-post"):
+    if resource.tag in ("ri:page", "ri:blog-post"):
         # Only the title is stored; the page's URL is not knowable offline, so show the title.
         return "", resource.get("ri:content-title") or ""
-    if resource.name == "ri:space":
+    if resource.tag == "ri:space":
         return "", resource.get("ri:space-key") or ""
     return "", ""
 
 
-def _flatten_cell(soup: BeautifulSoup, cell: Tag) -> None:
+def _tighten_list_item(item: Element) -> None:
+    """Drop an empty item (templates are full of `<li><p /></li>`); a leading paragraph is the item's text.
+
+    The editor wraps every item's text in `<p>`; kept, it would make every list a loose list.
+    """
+    if not _text(item).strip() and next(item.iter("img"), None) is None:
+        _drop_tree(item)
+        return
+    first = item[0] if len(item) else None
+    if first is not None and first.tag == "p" and not (item.text or "").strip():
+        _drop_tag(first)
+
+
+def _give_header_row(table: Element) -> None:
+    """A table without header cells gets its first row as the header, as a GFM table needs one.
+
+    Said explicitly because html-to-markdown renders a header-less table whose rows hold several
+    links (Confluence's feature and template tables) as a list of rows, losing the columns.
+    """
+    if next(table.iter("th"), None) is not None:
+        return
+    first_row = next(table.iter("tr"), None)
+    if first_row is not None:
+        for cell in first_row.iterchildren("td"):
+            cell.tag = "th"
+
+
+def _flatten_cell(cell: Element) -> None:
     """Make a table cell fit on one GFM table line.
 
     Nested tables become `a; b` rows separated by line breaks; list items and paragraphs become
-    lines separated by `<br>`. A cell cannot hold a fenced code block, so code stays inline.
+    lines separated by `CELL_BREAK`. A cell cannot hold a fenced code block, so code stays inline.
     """
-    for nested in reversed(cell.find_all("table")):
+    for nested in reversed(list(cell.iter("table"))):
+        if nested.getparent() is None:
+            continue
         lines = []
-        for row in nested.find_all("tr"):
-            cells = [c.get_text(" ", strip=True) for c in row.find_all(["td", "th"], recursive=False)]
+        for row in nested.iter("tr"):
+            cells = [" ".join(_text(c).split()) for c in row.iterchildren("td", "th")]
             lines.append("; ".join(text for text in cells if text))
-        replacement = soup.new_tag("span")
-        for index, line in enumerate(text for text in lines if text):
-            if index:
-                replacement.append(soup.new_tag(CELL_BREAK_TAG))
-            replacement.append(soup.new_string(line))
-        nested.replace_with(replacement)
-    for item in cell.find_all("li"):
-        item.insert(0, soup.new_string("• "))
-        item.append(soup.new_tag(CELL_BREAK_TAG))
-        item.unwrap()
-    for item_list in cell.find_all(["ul", "ol"]):
-        item_list.unwrap()
-    for pre in cell.find_all("pre"):
-        pre.name = "code"
-    blocks = [child for child in cell.find_all(_BLOCK_TAGS_IN_CELLS) if child.parent is not None]
+        _replace_with_text(nested, CELL_BREAK.join(line for line in lines if line))
+    for item in list(cell.iter("li")):
+        _append_text(item, CELL_BREAK)
+        item.text = "• " + (item.text or "")
+        _drop_tag(item)
+    for item_list in list(cell.iter("ul", "ol")):
+        _drop_tag(item_list)
+    for pre in cell.iter("pre"):
+        pre.tag = "code"
+    blocks = [child for child in cell.iterdescendants() if child.tag in _BLOCK_TAGS_IN_CELLS]
     for block in blocks[:-1]:
-        block.append(soup.new_tag(CELL_BREAK_TAG))
+        _append_text(block, CELL_BREAK)
+    # Only inline content is left in the cell: a converter may render a table whose cells hold
+    # headings or paragraphs as a layout (a list), not as a table.
+    for block in reversed(blocks):
+        _drop_tag(block)
+
+
+# ── lxml helpers (lxml keeps text in `.text`/`.tail`, not in nodes) ─────────
+def _element(tag: str, **attributes: str) -> Element:
+    return etree.Element(tag, attributes)
+
+
+def _text(element: Element) -> str:
+    return "".join(element.itertext())
+
+
+def _drop_tree(element: Element) -> None:
+    """Remove the element and everything in it; the text after it stays."""
+    _drop_tag_keeping(element, keep_contents=False)
+
+
+def _drop_tag(element: Element) -> None:
+    """Replace the element by its contents (text and children), keeping the text after it."""
+    _drop_tag_keeping(element, keep_contents=True)
+
+
+def _drop_tag_keeping(element: Element, keep_contents: bool) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    leading = (element.text or "") if keep_contents else ""
+    children = list(element) if keep_contents else []
+    trailing = element.tail or ""
+    if children:
+        children[-1].tail = (children[-1].tail or "") + trailing
+        trailing = ""
+    text = leading + trailing
+    if text:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    position = parent.index(element)
+    parent.remove(element)
+    for offset, child in enumerate(children):
+        parent.insert(position + offset, child)
+
+
+def _first(element: Element, tag: str) -> Element | None:
+    return next(element.iterdescendants(tag), None)
+
+
+def _replace(old: Element, new: Element) -> None:
+    new.tail = old.tail
+    old.getparent().replace(old, new)
+
+
+def _replace_with_text(element: Element, text: str) -> None:
+    element.text, element.tail = None, text + (element.tail or "")
+    for child in list(element):
+        element.remove(child)
+    _drop_tag(element)
+
+
+def _move_contents(source: Element, target: Element) -> None:
+    """Append `source`'s text and children to `target`."""
+    if source.text:
+        _append_text(target, source.text)
+    for child in list(source):
+        target.append(child)  # lxml moves the element together with its tail
+
+
+def _append_text(element: Element, text: str) -> None:
+    children = list(element)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text

@@ -90,15 +90,29 @@ def test_given_a_discovered_catalog_when_configuring_then_incremental_only_where
 
 
 def test_given_results_when_checking_targets_then_each_limit_is_judged_and_failures_reported():
-    results = [{"scenario": "medium_full", "status": "ok", "requests_ratio": 1.2, "wall_ratio": 1.1},
-               {"scenario": "large_full", "status": "ok", "requests_ratio": 1.0, "peak_rss_mb": 251.0},
+    results = [{"scenario": "medium_full", "status": "ok", "requests_ratio": 1.2, "wall_ratio": 5.0,
+                "wall_ratio_corrected": 1.9},
+               {"scenario": "large_full", "status": "ok", "requests_ratio": 1.0, "peak_rss_mb": 251.0,
+                "speedup_over_baseline": 4.0, "baseline": {"cut": True, "wall_seconds": 400.0}},
+               {"scenario": "startup_spec", "status": "ok", "speedup": 1.9},
+               {"scenario": "pages_markdown", "status": "ok", "speedup": 5.5, "baseline": {},
+                "current": {"records_total": 10, "records_with_body_markdown": 9}},
+               {"scenario": "peer_comparison", "status": "ok", "speedup": 6.0},
                {"scenario": "destination_throughput", "status": "error", "error": "no destination"}]
     verdicts = [(c["scenario"], c["target"], c["is_met"]) for c in check_targets(results)]
     assert verdicts == [("medium_full", "requests ≤ 1.15 × lower bound", False),
-                        ("medium_full", "wall ≤ 1.3 × bound time", True),
+                        ("medium_full", "wall ≤ 2.0 × corrected bound time (longest listing, + spec start-up)", True),
                         ("large_full", "requests ≤ 1.15 × lower bound", True),
                         ("large_full", "peak RSS ≤ 250 MB", False),
+                        ("large_full", "≥ 3 × faster than the baseline", True),
+                        ("startup_spec", "spec (fresh venvs) ≥ 2 × faster than the baseline", False),
+                        ("pages_markdown", "pages with bodies + Markdown ≥ 5 × faster than the baseline", True),
+                        ("pages_markdown", "every page record has body_markdown", False),
+                        ("peer_comparison", "≥ 5 × less wall time than the official connector's pattern", True),
                         ("destination_throughput", "scenario ran", False)]
+    assert "≥ 4.0× (baseline cut after 400.0 s" in check_targets(results)[4]["measured"]
+    results[1]["speedup_over_baseline"] = 2.0  # cut below the limit: proves nothing
+    assert check_targets(results)[4]["is_met"] is None
 
 
 def test_given_streams_sharing_a_family_when_computing_the_catalog_bound_then_each_stream_pays_for_it():

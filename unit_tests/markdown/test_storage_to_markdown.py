@@ -223,3 +223,31 @@ def test_given_malformed_storage_when_converting_then_it_never_raises_and_keeps_
 @pytest.mark.parametrize("empty", [None, "", "   "])
 def test_given_no_body_then_markdown_is_empty(empty):
     assert storage_to_markdown(empty) == ""
+
+
+def test_given_a_stray_closing_tag_then_the_text_after_it_is_kept():
+    assert storage_to_markdown("<p>a</p></div><p>after the stray close</p>") == "a\n\nafter the stray close"
+
+
+def test_given_a_table_without_header_cells_and_rows_full_of_links_then_it_stays_a_table():
+    links = "".join(f'<a href="https://example.com/{n}">doc {n}</a> ' for n in range(3))
+    body = f"<table><tbody><tr><td><p>Feature</p><p>{links}</p></td><td>x</td></tr><tr><td>b</td><td>c</td></tr></tbody></table>"
+
+    markdown = storage_to_markdown(body)
+
+    assert markdown.startswith("| Feature<br>[doc 0](https://example.com/0) ")
+    assert markdown.endswith("| --- | --- |\n| b | c |")
+
+
+def test_given_a_panel_after_a_paragraph_or_code_then_a_blank_line_separates_the_blockquote():
+    body = (
+        "<p>Intro.</p>"
+        '<ac:structured-macro ac:name="tip"><ac:rich-text-body><p>Use tmux.</p></ac:rich-text-body></ac:structured-macro>'
+        '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[echo a\n> out.txt]]></ac:plain-text-body>'
+        "</ac:structured-macro>"
+        '<ac:structured-macro ac:name="note"><ac:rich-text-body><p>Noted.</p></ac:rich-text-body></ac:structured-macro>'
+    )
+
+    assert storage_to_markdown(body) == (
+        "Intro.\n\n> **Tip:**\n>\n> Use tmux.\n\n```\necho a\n> out.txt\n```\n\n> **Note:**\n>\n> Noted."
+    )

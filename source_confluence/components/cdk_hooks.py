@@ -1,0 +1,153 @@
+"""Every place this connector reaches into airbyte-cdk internals (pinned: airbyte-cdk 7.39.1).
+
+The CDK offers no public extension point for these; each is used through exactly one function
+here, and `unit_tests/source/test_cdk_hooks.py` checks each against the installed CDK, so an
+upgrade that moves one fails a test by name instead of silently losing the behaviour. At run
+time a hook that finds the CDK changed raises `CdkHookBroken` (fail closed: a sync without its
+request timeouts or memory bound must not look healthy).
+
+| hook | internal it touches | used by |
+| --- | --- | --- |
+| `set_record_queue_size` | `ConcurrentDeclarativeSource._concurrent_source._queue` (a `Queue(maxsize=10_000)`) | source.py |
+| `on_every_component` | `ModelToComponentFactory.PYDANTIC_MODEL_TO_CONSTRUCTOR` (model → factory method) | progress, request_timeouts, shared_listings, source.py (file uploader) |
+| `component_factory` | `ConcurrentDeclarativeSource._constructor` (its `ModelToComponentFactory`) | source.py |
+| `runtime_config` | `ConcurrentDeclarativeSource._config` (the migrated config the components interpolate) | source.py |
+| `stream_state` | `ConcurrentDeclarativeSource._connector_state_manager` | source.py |
+| `parse_filter_bodies_with` | `HttpResponseFilter._safe_response_json` (a stdlib `response.json()` per response and filter) | source.py |
+| `skip_protocol_model_docs` | serpyco_rs (the CDK's protocol serializers): `get_attributes_doc`, read while `airbyte_cdk.models` is imported | run.py |
+| `set_request_timeout` | `HttpRequester._http_client._request_timeout` | request_timeouts |
+| `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), shared_listings (transport adapter) |
+
+Where the CDK does offer a public point, it is used instead: the manifest's `Custom*` components
+(paginators, extractors, partition routers, backoff strategies, config transformations), the
+`requests.Session` API (`hooks`, `mount`) once the session is in hand.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from queue import Queue
+from typing import Any, Callable, Mapping
+
+
+class CdkHookBroken(RuntimeError):
+    """The installed airbyte-cdk no longer has an internal this connector relies on."""
+
+    def __init__(self, hook: str, detail: str) -> None:
+        super().__init__(f"airbyte-cdk changed under source-confluence's hook `{hook}`: {detail}")
+
+
+def skip_protocol_model_docs() -> bool:
+    """Spare every command the attribute-docstring scan of the protocol models; call before importing airbyte_cdk.
+
+    Importing `airbyte_cdk.models` builds serpyco_rs serializers for the Airbyte protocol, and
+    serpyco_rs reads each model's source file (inspect + ast) to put attribute docstrings into
+    JSON-schema descriptions, which no connector command reads: about a third of the CDK's import
+    time. Returns False (and changes nothing) when the CDK is already imported or serpyco_rs no
+    longer has the function; only start-up time depends on it.
+    """
+    if "airbyte_cdk.models.airbyte_protocol_serializers" in sys.modules:
+        return False
+    try:
+        from serpyco_rs import _describe
+        from serpyco_rs._json_schema import _convert
+    except ImportError:
+        return False
+    if not (callable(getattr(_describe, "get_attributes_doc", None)) and callable(getattr(_convert, "get_attributes_doc", None))):
+        return False
+    _describe.get_attributes_doc = _convert.get_attributes_doc = _no_attribute_docs
+    return True
+
+
+def _no_attribute_docs(cls: type) -> dict[str, str]:  # noqa: ARG001 - serpyco_rs' signature
+    return {}
+
+
+def set_record_queue_size(source: Any, size: int) -> None:
+    """Bound the queue between the worker threads and stdout (the CDK fixes it at 10,000 records)."""
+    queue = getattr(getattr(source, "_concurrent_source", None), "_queue", None)
+    if not isinstance(queue, Queue):
+        raise CdkHookBroken("set_record_queue_size", "no `_concurrent_source._queue` Queue on the source")
+    queue.maxsize = size
+
+
+def component_factory(source: Any) -> Any:
+    """The source's `ModelToComponentFactory` (the one that built its streams)."""
+    factory = getattr(source, "_constructor", None)
+    if not isinstance(getattr(factory, "PYDANTIC_MODEL_TO_CONSTRUCTOR", None), dict):
+        raise CdkHookBroken("component_factory", "no `_constructor` with PYDANTIC_MODEL_TO_CONSTRUCTOR on the source")
+    return factory
+
+
+def runtime_config(source: Any) -> dict:
+    """The config the source's components read (values the source adds here reach the manifest)."""
+    config = getattr(source, "_config", None)
+    if not isinstance(config, dict):
+        raise CdkHookBroken("runtime_config", "no `_config` dict on the source")
+    return config
+
+
+def stream_state(source: Any, stream: str) -> Any:
+    """The incoming state of `stream` as the source's cursors will see it."""
+    manager = getattr(source, "_connector_state_manager", None)
+    if manager is None or not hasattr(manager, "get_stream_state"):
+        raise CdkHookBroken("stream_state", "no `_connector_state_manager` on the source")
+    return manager.get_stream_state(stream, None)
+
+
+def on_every_component(constructors: dict, model_type: type, hook: Callable[..., Any]) -> None:
+    """After the factory builds a component of `model_type`, call `hook(component, config, **kwargs)`.
+
+    A non-None return value replaces the component. The wrapper keeps the factory method's
+    signature, because the factory reads its keyword-only arguments (`name`, …) to build nested
+    components.
+    """
+    build_default = constructors.get(model_type) if isinstance(constructors, dict) else None
+    if build_default is None:
+        raise CdkHookBroken("on_every_component", f"the component factory has no constructor for {model_type.__name__}")
+
+    def build_and_hook(model: Any, config: Mapping[str, Any], **kwargs: Any) -> Any:  # the factory passes `model=`
+        component = build_default(model, config, **kwargs)
+        replacement = hook(component, config or {}, **kwargs)
+        return component if replacement is None else replacement
+
+    build_and_hook.__signature__ = inspect.signature(build_default)  # type: ignore[attr-defined]
+    constructors[model_type] = build_and_hook
+
+
+def parse_filter_bodies_with(response_filter: Any, parse: Callable[[Any], Any]) -> None:
+    """Let a response filter read a response's JSON through `parse` (e.g. parsed once, cached on the response).
+
+    A filter with a `predicate` parses the body of every response, successful ones included, with
+    the stdlib parser, before the record extractor parses it again.
+    """
+    if not callable(getattr(type(response_filter), "_safe_response_json", None)):
+        raise CdkHookBroken("parse_filter_bodies_with", f"{type(response_filter).__name__} has no `_safe_response_json`")
+    response_filter._safe_response_json = parse
+
+
+def _http_client(requester: Any, hook: str) -> Any:
+    client = getattr(requester, "_http_client", None)
+    if client is None:
+        raise CdkHookBroken(hook, f"{type(requester).__name__} has no `_http_client`")
+    return client
+
+
+def set_request_timeout(requester: Any, timeout: tuple[float, float]) -> None:
+    """Give the requester's HTTP client a (connect, read) timeout unless the manifest set one."""
+    client = _http_client(requester, "set_request_timeout")
+    if not hasattr(client, "_request_timeout"):
+        raise CdkHookBroken("set_request_timeout", "HttpClient has no `_request_timeout`")
+    if client._request_timeout is None:
+        client._request_timeout = timeout
+
+
+def http_session(requester: Any) -> Any:
+    """The requester's `requests.Session` (for its public `hooks` and `mount`)."""
+    import requests
+
+    session = getattr(_http_client(requester, "http_session"), "_session", None)
+    if not isinstance(session, requests.Session):
+        raise CdkHookBroken("http_session", "HttpClient has no `_session` requests.Session")
+    return session
