@@ -26,7 +26,7 @@ DEFAULT_OUT = REPO_ROOT / "bench" / "results" / "tmp" / "markdown-side-by-side.m
 
 _OLD_ENGINE = """
 import json, sys, time
-from source_confluence.components.markdown import storage_to_markdown
+from source_confluence.components.bodies.markdown import storage_to_markdown
 bodies = json.load(sys.stdin)
 started = time.perf_counter()
 out = [storage_to_markdown(body) for body in bodies]
@@ -63,7 +63,7 @@ def old_markdown(baseline_dir: Path, bodies: list[str]) -> tuple[list[str], floa
 
 
 def new_markdown(bodies: list[str]) -> tuple[list[str], float]:
-    from source_confluence.components.markdown import storage_to_markdown
+    from source_confluence.components.bodies.markdown import storage_to_markdown
 
     started = time.perf_counter()
     out = [storage_to_markdown(body) for body in bodies]

@@ -1,7 +1,7 @@
 """`source-confluence spec|check|discover|read`: the source is built WITH config, catalog and state.
 
-Before the source is built, the config is checked against the manifest's spec (components/config_validation.py)
-and the incoming state is read defensively (components/incoming_state.py). A bad config never ends in a
+Before the source is built, the config is checked against the manifest's spec (components/config_and_state/config_validation.py)
+and the incoming state is read defensively (components/config_and_state/incoming_state.py). A bad config never ends in a
 traceback: `check` answers CONNECTION_STATUS FAILED naming the field, every other command a config_error
 TRACE and exit code 1. A stream state this connector cannot have written is dropped with a WARN log.
 """
@@ -26,8 +26,8 @@ from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import 
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
-from .components import incoming_state
-from .components.config_validation import config_problems, invalid_config_message
+from .components.config_and_state import incoming_state
+from .components.config_and_state.config_validation import config_problems, invalid_config_message
 
 # `.source` (the declarative source, its streams and components) is imported only by the commands
 # that build a source: `spec` answers from the manifest's spec block alone (start-up, issue #11).

@@ -8,16 +8,18 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpResponseFilter as HttpResponseFilterModel
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
-from .components import cql  # noqa: F401  registers the CQL macros used by the manifest
-from .components import cdk_hooks, incoming_state, progress, request_timeouts, shared_listings, site_resolution
-from .components.cql import start_date_narrows
-from .components.file_transfer import StreamingFileUploader
-from .components.response_bodies import json_body_or_empty
-from .components.partition_routers import is_page_set_restricted, listing_cqls
-from .components.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
+from .components.listing import cql  # noqa: F401  registers the CQL macros used by the manifest
+from .components import cdk_hooks
+from .components.config_and_state import incoming_state, site_resolution
+from .components.listing import progress, request_timeouts, shared_listings
+from .components.listing.cql import start_date_narrows
+from .components.files.file_transfer import StreamingFileUploader
+from .components.listing.response_bodies import json_body_or_empty
+from .components.listing.partition_routers import is_page_set_restricted, listing_cqls
+from .components.config_and_state.site_urls import GATEWAY_AUTH_TYPES, apply_site_urls, is_datacenter
 
 INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts", "page_versions"}  # page_versions: its changed-pages CQL
-# Every stream whose listing follows the selected pages (components/partition_routers.py).
+# Every stream whose listing follows the selected pages (components/listing/partition_routers.py).
 LABEL_SCOPED_STREAMS = {"pages", "pages_content", "attachments", "comments", "content_index"}
 # Records waiting between the worker threads and stdout. The CDK allows 10,000; with page bodies
 # (pages, pages_content, comments) that buffer alone held ~100 MB on the `large` bench profile.
@@ -54,7 +56,7 @@ class SourceConfluence(YamlDeclarativeSource):
     def read_state(cls, state_path: str) -> List[AirbyteStateMessage]:
         """Also the legacy {stream: state} file, which the CDK's reader rejects with a traceback.
 
-        run.py checks the content (components/incoming_state.py) and builds the source with what it kept;
+        run.py checks the content (components/config_and_state/incoming_state.py) and builds the source with what it kept;
         the cursors use that, not what the entrypoint reads here again.
         """
         return incoming_state.read_state_file(state_path)[0] if state_path else []
@@ -83,7 +85,7 @@ class SourceConfluence(YamlDeclarativeSource):
             self._shared_listings.close()
 
     def _readers_of_shared_listings(self, catalog: ConfiguredAirbyteCatalog) -> set:
-        """The streams whose search requests equal another stream's (components/shared_listings.py).
+        """The streams whose search requests equal another stream's (components/listing/shared_listings.py).
 
         Only unrestricted configs list the same CQL in several streams; `pages` / `blog_posts` do only
         while their query has no date clause (no state, and no `start_date` after the default).

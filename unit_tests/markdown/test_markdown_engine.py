@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from html_to_markdown import convert
 
-from source_confluence.components import markdown
+from source_confluence.components.bodies import markdown
 
 HTML_SAMPLES = [
     "<h1>T</h1><p>a <strong>b</strong> snake_case *x*</p><ul><li>one</li><li>two<ul><li>deep</li></ul></li></ul>",

@@ -16,7 +16,7 @@ from typing import List, Tuple
 
 import pytest
 
-from source_confluence.components.markdown import storage_to_markdown
+from source_confluence.components.bodies.markdown import storage_to_markdown
 
 from .storage_semantics import StorageSemantics
 

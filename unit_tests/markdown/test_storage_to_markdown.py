@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from source_confluence.components.markdown import storage_to_markdown
+from source_confluence.components.bodies.markdown import storage_to_markdown
 
 RUNBOOK_BODY = (
     '<ac:layout><ac:layout-section ac:type="single"><ac:layout-cell>'

@@ -1,7 +1,7 @@
 """Every wait the source takes on a rate limit is capped (issue #6 parts 1 and 5), whatever the header says."""
 import requests
 
-from source_confluence.components.backoff import RetryAfterBackoffStrategy, header_wait_seconds
+from source_confluence.components.listing.backoff import RetryAfterBackoffStrategy, header_wait_seconds
 
 
 def _response(headers: dict) -> requests.Response:

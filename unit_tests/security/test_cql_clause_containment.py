@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from emulators.confluence.cql.errors import CqlError
 from emulators.confluence.cql.lexer import Kind, tokenize
-from source_confluence.components.config_checks import cql_clause_problem
-from source_confluence.components.cql import confluence_cql
+from source_confluence.components.config_and_state.config_checks import cql_clause_problem
+from source_confluence.components.listing.cql import confluence_cql
 
 CONFIG = {"user_timezone": "Europe/Zurich", "lookback_window": "PT10M", "start_date": "2020-01-01T00:00:00Z"}
 HOSTILE = [

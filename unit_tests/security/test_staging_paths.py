@@ -4,8 +4,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from source_confluence.components.child_records import staging_name
-from source_confluence.components.file_transfer import MAX_NAME_BYTES, safe_file_name
+from source_confluence.components.records.child_records import staging_name
+from source_confluence.components.files.file_transfer import MAX_NAME_BYTES, safe_file_name
 
 HOSTILE_NAMES = ["../../etc/passwd", "/etc/passwd", "..", ".", "", "a/../../b", "C:\\Windows\\x.dll",
                  "nul\x00byte.pdf", "new\nline.txt", "\u202eexe.pdf", "..\\..\\x", "~/.ssh/id_rsa",

@@ -1,9 +1,9 @@
-"""include_archived: archived pages follow the search's last page (components/archived_pages.py)."""
+"""include_archived: archived pages follow the search's last page (components/listing/archived_pages.py)."""
 import json
 
 import requests
 
-from source_confluence.components.archived_pages import ArchivedPagesAfterSearch
+from source_confluence.components.listing.archived_pages import ArchivedPagesAfterSearch
 
 
 def _response(body):

@@ -16,7 +16,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from requests.adapters import BaseAdapter
 
 from source_confluence.components import cdk_hooks
-from source_confluence.components.request_timeouts import CONNECT_TIMEOUT_SECONDS
+from source_confluence.components.listing.request_timeouts import CONNECT_TIMEOUT_SECONDS
 from source_confluence.source import RECORD_QUEUE_SIZE, SourceConfluence
 
 from .builders.config import ConfigBuilder
@@ -116,7 +116,7 @@ def test_given_a_cdk_without_the_internal_then_the_hook_fails_loudly(call):
 def test_parse_filter_bodies_with_makes_a_predicate_filter_read_the_shared_parsed_body(source):
     from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpResponseFilter as FilterModel
 
-    from source_confluence.components.response_bodies import json_body
+    from source_confluence.components.listing.response_bodies import json_body
 
     response_filter = cdk_hooks.component_factory(source).create_component(
         FilterModel, {"type": "HttpResponseFilter", "action": "RETRY",

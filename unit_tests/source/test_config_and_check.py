@@ -8,8 +8,8 @@ from airbyte_cdk.test.entrypoint_wrapper import discover
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
 
 from source_confluence import SourceConfluence
-from source_confluence.components.config_checks import cql_clause_problem
-from source_confluence.components.site_urls import LegacyFlatCredentialsMigration, apply_site_urls
+from source_confluence.components.config_and_state.config_checks import cql_clause_problem
+from source_confluence.components.config_and_state.site_urls import LegacyFlatCredentialsMigration, apply_site_urls
 
 from .builders.config import ConfigBuilder
 from .builders.requests import RequestBuilder

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from source_confluence.components.config_validation import config_problems, invalid_config_message
+from source_confluence.components.config_and_state.config_validation import config_problems, invalid_config_message
 from source_confluence.run import packaged_manifest, run
 
 from .builders.config import ConfigBuilder

@@ -3,10 +3,10 @@ import json
 
 import requests
 
-from source_confluence.components.cql import confluence_cql, since_clause
-from source_confluence.components.label_usage import LabelUsageRetriever
-from source_confluence.components.partition_routers import ContentScopePartitionRouter
-from source_confluence.components.site_resolution import ingest_all_roots
+from source_confluence.components.listing.cql import confluence_cql, since_clause
+from source_confluence.components.records.label_usage import LabelUsageRetriever
+from source_confluence.components.listing.partition_routers import ContentScopePartitionRouter
+from source_confluence.components.config_and_state.site_resolution import ingest_all_roots
 
 
 class FakeRequester:

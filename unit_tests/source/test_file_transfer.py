@@ -5,7 +5,7 @@ import pytest
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
 
-from source_confluence.components.file_transfer import safe_file_name
+from source_confluence.components.files.file_transfer import safe_file_name
 
 from .builders.config import ConfigBuilder
 from .builders.requests import RequestBuilder

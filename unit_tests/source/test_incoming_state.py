@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from source_confluence.components.incoming_state import (DatetimeCursor, StateFileError, checked_state,
+from source_confluence.components.config_and_state.incoming_state import (DatetimeCursor, StateFileError, checked_state,
                                                          datetime_cursors, read_state_file)
 from source_confluence.run import packaged_manifest, run
 

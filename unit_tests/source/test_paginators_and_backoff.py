@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from source_confluence.components.backoff import RetryAfterBackoffStrategy, header_wait_seconds
-from source_confluence.components.paginators import LinkedPagePagination, RepeatedPageToken
+from source_confluence.components.listing.backoff import RetryAfterBackoffStrategy, header_wait_seconds
+from source_confluence.components.listing.paginators import LinkedPagePagination, RepeatedPageToken
 
 
 def response(body, headers=None, status=200):

@@ -2,7 +2,7 @@
 import pytest
 from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, Type
 
-from source_confluence.components.progress import TALLY, SyncProgress
+from source_confluence.components.listing.progress import TALLY, SyncProgress
 
 
 def record(stream):

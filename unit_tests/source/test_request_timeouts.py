@@ -1,8 +1,8 @@
-"""Every requester of the source gets a connect and a read timeout (components/request_timeouts.py)."""
+"""Every requester of the source gets a connect and a read timeout (components/listing/request_timeouts.py)."""
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpRequester as HttpRequesterModel
 
 from source_confluence import SourceConfluence
-from source_confluence.components.request_timeouts import CONNECT_TIMEOUT_SECONDS, DEFAULT_READ_TIMEOUT_SECONDS
+from source_confluence.components.listing.request_timeouts import CONNECT_TIMEOUT_SECONDS, DEFAULT_READ_TIMEOUT_SECONDS
 
 from .builders.config import ConfigBuilder
 

@@ -1,5 +1,5 @@
 """content_restrictions tells "no restriction" apart from "restriction unavailable" (issue 13)."""
-from source_confluence.components.restrictions import own_entry, with_inheritance
+from source_confluence.components.records.restrictions import own_entry, with_inheritance
 
 
 def _block(results, **extra):

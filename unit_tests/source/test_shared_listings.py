@@ -1,10 +1,10 @@
-"""One search page fetched once for every stream that lists it (components/shared_listings.py)."""
+"""One search page fetched once for every stream that lists it (components/listing/shared_listings.py)."""
 import threading
 
 import requests
 
-from source_confluence.components import shared_listings
-from source_confluence.components.shared_listings import SharedListings, listing_type
+from source_confluence.components.listing import shared_listings
+from source_confluence.components.listing.shared_listings import SharedListings, listing_type
 
 PAGES_URL = "https://site.example/wiki/rest/api/content/search?cql=type+%3D+page+ORDER+BY+lastmodified+asc&limit=250"
 
@@ -155,7 +155,7 @@ def test_given_the_same_reader_asks_again_then_it_gets_a_fresh_answer():
 
 
 def test_given_content_index_then_it_sends_the_streams_requests_only_for_listings_shared_with_them():
-    from source_confluence.components.partition_routers import ContentScopePartitionRouter
+    from source_confluence.components.listing.partition_routers import ContentScopePartitionRouter
 
     def partitions(shared):
         router = ContentScopePartitionRouter(page_ids_requester=None, parameters={}, same_requests_as_streams=True,

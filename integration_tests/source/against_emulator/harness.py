@@ -80,7 +80,7 @@ def expected_ids(truth: Dict[str, Any], mode: str) -> Dict[str, set]:
         "spaces": set(truth["spaces"]),
     }
     if mode == "datacenter":
-        # Data Center labels are the ones in use (components/label_usage.py).
+        # Data Center labels are the ones in use (components/records/label_usage.py).
         expected["labels"] = {i for i, label in truth["labels"].items() if label["usage"]}
         # Cloud user search lists active users only; inactive accounts are not reachable without
         # knowing their ids (issue #3 follow-up, see docs/source-confluence.md).

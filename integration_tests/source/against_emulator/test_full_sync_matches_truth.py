@@ -128,7 +128,7 @@ def test_given_a_data_center_non_admin_when_syncing_groups_then_groups_arrive_wi
 
 def test_given_every_stream_when_syncing_then_each_search_page_is_fetched_once(cloud_small):
     """pages, pages_content and content_index send the same search requests; Confluence sees each once
-    (components/shared_listings.py), and every stream still gets every record."""
+    (components/listing/shared_listings.py), and every stream still gets every record."""
     import math
     page_size = 10
     cloud_small.reset_stats()

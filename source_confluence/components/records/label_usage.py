@@ -14,9 +14,9 @@ from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.sources.declarative.retrievers.retriever import Retriever
 from airbyte_cdk.sources.types import Config, StreamSlice
 
-from .cql import confluence_cql
-from .cql_listing import cql_results
-from .site_urls import is_datacenter
+from source_confluence.components.listing.cql import confluence_cql
+from source_confluence.components.listing.cql_listing import cql_results
+from source_confluence.components.config_and_state.site_urls import is_datacenter
 
 
 @dataclass

@@ -12,7 +12,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .cql_listing import cql_results
+from source_confluence.components.listing.cql_listing import cql_results
 
 
 def _json(requester: Requester, **kwargs: Any) -> Mapping[str, Any]:

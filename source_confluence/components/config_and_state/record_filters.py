@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Optional
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
 from airbyte_cdk.sources.types import StreamSlice, StreamState
 
-from .cql import is_first_sync, parse_utc
+from source_confluence.components.listing.cql import is_first_sync, parse_utc
 
 
 @dataclass

@@ -3,7 +3,7 @@ import datetime
 import functools
 from typing import Any, Mapping, Optional
 
-from .markdown import storage_to_markdown
+from source_confluence.components.bodies.markdown import storage_to_markdown
 
 # `pages` and `pages_content` convert the same bodies, in the same order (both list by lastmodified):
 # the second conversion is a cache hit. Keyed by the body itself, so an edited body is converted anew.
@@ -40,7 +40,7 @@ def absolute(base: str, link: Optional[str]) -> Optional[str]:
 
 
 def storage_markdown(html: Optional[str]) -> str:
-    """Storage-format XHTML → Markdown (components/markdown.py)."""
+    """Storage-format XHTML → Markdown (components/bodies/markdown.py)."""
     return _cached_markdown(html) if html else ""
 
 

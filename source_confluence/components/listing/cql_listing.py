@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlparse
 
 from airbyte_cdk.sources.declarative.requesters import Requester
 
-from .paginators import next_offset
-from .response_bodies import json_body
+from source_confluence.components.listing.paginators import next_offset
+from source_confluence.components.listing.response_bodies import json_body
 
 
 def cql_results(requester: Requester, params: Mapping[str, Any], is_datacenter: bool) -> Iterator[Dict[str, Any]]:

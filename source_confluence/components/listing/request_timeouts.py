@@ -10,7 +10,7 @@ Not covered: the CDK's own OAuth token refresh, which sends its request without 
 """
 from typing import Any, Mapping
 
-from .cdk_hooks import on_every_component, set_request_timeout
+from source_confluence.components.cdk_hooks import on_every_component, set_request_timeout
 
 CONNECT_TIMEOUT_SECONDS = 30.0
 DEFAULT_READ_TIMEOUT_SECONDS = 300.0

@@ -37,7 +37,7 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from .cdk_hooks import http_session, on_every_component
+from source_confluence.components.cdk_hooks import http_session, on_every_component
 
 LOGGER = logging.getLogger("airbyte")
 

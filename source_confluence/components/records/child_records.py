@@ -19,8 +19,8 @@ from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .content_records import body_markdown, common_fields, storage_body, storage_of
-from .wire_values import absolute, iso_utc, user_id
+from source_confluence.components.records.content_records import body_markdown, common_fields, storage_body, storage_of
+from source_confluence.components.records.wire_values import absolute, iso_utc, user_id
 
 
 def _v2_comment(record: Mapping[str, Any], location: Optional[str], config: Mapping[str, Any]) -> Dict[str, Any]:
@@ -97,7 +97,7 @@ class CommentShaper(RecordTransformation):
 
 def staging_name(record: Mapping[str, Any]) -> str:
     """`<containerId>/<attachmentId>-<title>` with every path separator and odd byte made harmless."""
-    from .file_transfer import safe_file_name
+    from source_confluence.components.files.file_transfer import safe_file_name
 
     return f"{safe_file_name(str(record.get('containerId') or 'none'))}/{safe_file_name(record['id'] + '-' + (record.get('title') or ''))}"
 

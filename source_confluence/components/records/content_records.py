@@ -12,7 +12,7 @@ from typing import Any, Dict, Mapping, Optional
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .wire_values import absolute, iso_utc, storage_markdown, user_id
+from source_confluence.components.records.wire_values import absolute, iso_utc, storage_markdown, user_id
 
 
 def storage_of(record: Mapping[str, Any]) -> Optional[str]:

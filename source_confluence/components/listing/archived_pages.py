@@ -23,12 +23,12 @@ from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordEx
 from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.sources.types import Config
 
-from .cql import confluence_expand
-from .partition_routers import is_page_set_restricted
-from .cql_listing import cql_results
-from .paginators import EmptyPages
-from .response_bodies import json_body
-from .shared_listings import listing_type
+from source_confluence.components.listing.cql import confluence_expand
+from source_confluence.components.listing.partition_routers import is_page_set_restricted
+from source_confluence.components.listing.cql_listing import cql_results
+from source_confluence.components.listing.paginators import EmptyPages
+from source_confluence.components.listing.response_bodies import json_body
+from source_confluence.components.listing.shared_listings import listing_type
 
 LOGGER = logging.getLogger("airbyte")
 

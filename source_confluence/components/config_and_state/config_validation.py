@@ -24,8 +24,8 @@ import isodate
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from .config_checks import cql_clause_problem
-from .site_urls import LegacyFlatCredentialsMigration
+from source_confluence.components.config_and_state.config_checks import cql_clause_problem
+from source_confluence.components.config_and_state.site_urls import LegacyFlatCredentialsMigration
 
 Path = Tuple[Any, ...]
 START_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # the manifest's start_datetime format

@@ -25,7 +25,7 @@ from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination
 from airbyte_cdk.sources.types import Config, Record
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .response_bodies import json_body
+from source_confluence.components.listing.response_bodies import json_body
 
 
 def next_offset(body: Mapping[str, Any], next_link: str) -> int:

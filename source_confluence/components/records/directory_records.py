@@ -6,7 +6,7 @@ from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .wire_values import absolute, iso_utc, user_id
+from source_confluence.components.records.wire_values import absolute, iso_utc, user_id
 
 
 def _replace(record: Dict[str, Any], shaped: Dict[str, Any]) -> None:

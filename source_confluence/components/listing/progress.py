@@ -29,8 +29,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 import requests
 from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
 
-from .backoff import RetryAfterBackoffStrategy
-from .cdk_hooks import http_session, on_every_component
+from source_confluence.components.listing.backoff import RetryAfterBackoffStrategy
+from source_confluence.components.cdk_hooks import http_session, on_every_component
 
 CDK_EXTRA_WAIT_SECONDS = 1.0   # added by the CDK to every user-defined backoff (see module docstring)
 LOG_EVERY_SECONDS = 10.0

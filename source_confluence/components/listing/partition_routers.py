@@ -14,9 +14,9 @@ from airbyte_cdk.sources.declarative.partition_routers.partition_router import P
 from airbyte_cdk.sources.declarative.requesters import Requester
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
-from .cql import confluence_cql, confluence_expand
-from .cql_listing import cql_results
-from .site_urls import is_datacenter
+from source_confluence.components.listing.cql import confluence_cql, confluence_expand
+from source_confluence.components.listing.cql_listing import cql_results
+from source_confluence.components.config_and_state.site_urls import is_datacenter
 
 CONTAINER_BATCH = 100
 # (CQL type, the stream's date field for ORDER BY, the stream's expand) of pages, blog_posts, attachments.
@@ -65,7 +65,7 @@ class ContentScopePartitionRouter(PartitionRouter):
 
     def _slices_of_the_streams_listings(self, shared: set) -> Iterable[StreamSlice]:
         """The very requests `pages`, `blog_posts` and `attachments` send for the listings another selected
-        stream also reads (components/shared_listings.py); the others in this stream's light form."""
+        stream also reads (components/listing/shared_listings.py); the others in this stream's light form."""
         for kind, date_field, expand in STREAM_LISTINGS:
             if kind in shared:
                 yield self._slice(confluence_cql(kind, self.config, None, date_field), confluence_expand(expand, self.config))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from html_to_markdown import ConversionOptions, ConversionResult, convert
 from lxml import etree
 
-from source_confluence.components.storage_html import (
+from source_confluence.components.bodies.storage_html import (
     CELL_BREAK,
     parse_storage,
     rewrite_confluence_elements,

@@ -1,0 +1,1 @@
+"""Bodies: Confluence storage format rewritten to plain HTML and converted to Markdown."""

@@ -1,0 +1,1 @@
+"""Files: attachment bytes delivered through Airbyte file transfer."""
