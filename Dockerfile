@@ -43,16 +43,6 @@ RUN /opt/uv/bin/uv build --quiet --wheel --out-dir /tmp/dist --python /usr/local
  && rm /airbyte/integration_code/.venv/bin/confluence-emulator /airbyte/integration_code/.venv/bin/unique-emulator \
  && find /airbyte/integration_code/.venv/lib -depth -type d -name tests -exec rm -rf '{}' + \
  && /airbyte/integration_code/.venv/bin/python -m compileall -q -j 0 /airbyte/integration_code/.venv/lib
-# Each connector's SPEC message, rendered by the code just installed: `spec` in the image prints it
-# without importing airbyte-cdk (source_confluence/entry.py, destination_unique/entry.py). The build
-# fails unless each is exactly one SPEC message.
-RUN site="$(/airbyte/integration_code/.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
- && /airbyte/integration_code/.venv/bin/source-confluence spec > "${site}/source_confluence/spec_message.json" \
- && /airbyte/integration_code/.venv/bin/destination-unique spec > "${site}/destination_unique/spec_message.json" \
- && for rendered in "${site}/source_confluence/spec_message.json" "${site}/destination_unique/spec_message.json"; do \
-      [ "$(wc -l < "${rendered}")" = 1 ] && grep -q '^{"type":"SPEC"' "${rendered}" \
-      || { echo "spec did not render to one SPEC message: ${rendered}" >&2; exit 1; }; \
-    done
 # The labels must say what the metadata says.
 ARG CONNECTOR_NAME
 ARG DOCKER_REPOSITORY

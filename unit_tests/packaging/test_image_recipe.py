@@ -108,8 +108,8 @@ def test_the_connector_name_argument_accepts_exactly_the_two_console_scripts_and
     assert "CONNECTOR_NAME" in stage.all("ARG")
     assert allowed == set(CONNECTORS)
     scripts = console_scripts()
-    assert scripts["source-confluence"] == "source_confluence.entry:main"
-    assert scripts["destination-unique"] == "destination_unique.entry:main"
+    assert scripts["source-confluence"] == "source_confluence.run:run"
+    assert scripts["destination-unique"] == "destination_unique.run:run"
     assert f'exec {VENV}/bin/%s "$@"' in build_step and '"${CONNECTOR_NAME}"' in build_step
 
 
@@ -203,11 +203,3 @@ def test_the_build_context_leaves_out_the_virtualenvs_tools_tests_and_emulators(
         assert (REPO_ROOT / source).exists(), source
         assert not _docker_ignored(source, patterns), f"{source} is copied by the Dockerfile but ignored"
     assert not _docker_ignored("source_confluence/manifest.yaml", patterns)
-
-
-def test_the_builder_renders_each_connectors_spec_message_with_the_code_it_ships():
-    """`spec` in the image prints the SPEC message the same code rendered at build time (entry.py)."""
-    build_step = " ".join(builder().all("RUN"))
-
-    for script, package in (("source-confluence", "source_confluence"), ("destination-unique", "destination_unique")):
-        assert f"{VENV}/bin/{script} spec > " in build_step and f"/{package}/spec_message.json" in build_step
