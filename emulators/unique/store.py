@@ -140,7 +140,7 @@ class Store:
         return rows[0] if rows else None
 
     def child_scope_named(self, parent_id: str | None, name: str) -> dict | None:
-        rows = self._rows("SELECT * FROM scopes WHERE parent_id IS ? AND name = ? ORDER BY created_at, id",
+        rows = self._rows("SELECT * FROM scopes WHERE parent_id IS ? AND name = ? ORDER BY created_at, rowid",
                           (parent_id, name))
         return rows[0] if rows else None
 
@@ -159,7 +159,7 @@ class Store:
         where = " AND ".join(clauses) or "1"
         total = self._rows(f"SELECT COUNT(*) AS n FROM scopes WHERE {where}", params)[0]["n"]
         limit = -1 if take is None else take
-        rows = self._rows(f"SELECT * FROM scopes WHERE {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
+        rows = self._rows(f"SELECT * FROM scopes WHERE {where} ORDER BY created_at, rowid LIMIT ? OFFSET ?",
                           [*params, limit, skip])
         return rows, total
 
@@ -175,10 +175,10 @@ class Store:
         return rows[0] if rows else None
 
     def child_scopes(self, scope_id: str) -> list[dict]:
-        return self._rows("SELECT * FROM scopes WHERE parent_id = ? ORDER BY created_at, id", (scope_id,))
+        return self._rows("SELECT * FROM scopes WHERE parent_id = ? ORDER BY created_at, rowid", (scope_id,))
 
     def all_scopes(self) -> list[dict]:
-        return self._rows("SELECT * FROM scopes ORDER BY created_at, id")
+        return self._rows("SELECT * FROM scopes ORDER BY created_at, rowid")
 
     def scope_ancestry(self, scope_id: str) -> list[dict]:
         """[scope, parent, grandparent, ...]; stops at a missing parent or a cycle."""
