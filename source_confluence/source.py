@@ -11,7 +11,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 from .components.listing import cql  # noqa: F401  registers the CQL macros used by the manifest
 from .components import cdk_hooks
 from .components.config_and_state import incoming_state, site_resolution
-from .components.listing import progress, request_timeouts, shared_listings
+from .components.listing import progress, read_ahead, request_timeouts, shared_listings
 from .components.listing.cql import start_date_narrows
 from .components.files.file_transfer import StreamingFileUploader
 from .components.listing.response_bodies import json_body_or_empty
@@ -42,6 +42,9 @@ class SourceConfluence(YamlDeclarativeSource):
                                          response_filter, json_body_or_empty))
         self._shared_listings = shared_listings.SharedListings()
         shared_listings.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._shared_listings)
+        # Outermost transport adapter, so installed last: a page read ahead still goes through the shared table.
+        self._read_ahead = read_ahead.ReadAhead()
+        read_ahead.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._read_ahead)
         if self.config_in_use and self._needs_cloud_id():
             self.config_in_use["__cloud_id"] = site_resolution.cloud_id(
                 self._declared_requester("tenant_info_requester"), self.config_in_use.get("__site_origin", ""))
@@ -83,6 +86,8 @@ class SourceConfluence(YamlDeclarativeSource):
                 logger.info(f"Shared search pages: {self._shared_listings.shared} reads served by "
                             f"{self._shared_listings.sent} requests.")
             self._shared_listings.close()
+            logger.info(f"Read ahead: {self._read_ahead.sent} listing pages, {self._read_ahead.unused} not asked for.")
+            self._read_ahead.close()
 
     def _readers_of_shared_listings(self, catalog: ConfiguredAirbyteCatalog) -> set:
         """The streams whose search requests equal another stream's (components/listing/shared_listings.py).
