@@ -8,7 +8,7 @@ Users by account id, e-mail or username; contents by page, blog post or attachme
 """
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from .errors import ApiError
 from .routing import Route

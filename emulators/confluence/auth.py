@@ -12,7 +12,8 @@ import itertools
 import json
 from urllib.parse import parse_qs
 
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
+from emulators.confluence.json_response import JSONResponse
 
 from .routing import Route
 

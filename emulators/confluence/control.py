@@ -2,7 +2,7 @@
 faults. No authentication; loopback only."""
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from . import access_truth, mutations
 from .errors import ApiError

@@ -9,14 +9,14 @@ request timeouts or memory bound must not look healthy).
 | hook | internal it touches | used by |
 | --- | --- | --- |
 | `set_record_queue_size` | `ConcurrentDeclarativeSource._concurrent_source._queue` (a `Queue(maxsize=10_000)`) | source.py |
-| `on_every_component` | `ModelToComponentFactory.PYDANTIC_MODEL_TO_CONSTRUCTOR` (model → factory method) | progress, request_timeouts, shared_listings, source.py (file uploader) |
+| `on_every_component` | `ModelToComponentFactory.PYDANTIC_MODEL_TO_CONSTRUCTOR` (model → factory method) | progress, request_timeouts, shared_listings, read_ahead, source.py (file uploader) |
 | `component_factory` | `ConcurrentDeclarativeSource._constructor` (its `ModelToComponentFactory`) | source.py |
 | `runtime_config` | `ConcurrentDeclarativeSource._config` (the migrated config the components interpolate) | source.py |
 | `stream_state` | `ConcurrentDeclarativeSource._connector_state_manager` | source.py |
 | `parse_filter_bodies_with` | `HttpResponseFilter._safe_response_json` (a stdlib `response.json()` per response and filter) | source.py |
 | `skip_protocol_model_docs` | serpyco_rs (the CDK's protocol serializers): `get_attributes_doc`, read while `airbyte_cdk.models` is imported | run.py |
 | `set_request_timeout` | `HttpRequester._http_client._request_timeout` | request_timeouts |
-| `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), shared_listings (transport adapter) |
+| `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), shared_listings and read_ahead (transport adapters) |
 
 Where the CDK does offer a public point, it is used instead: the manifest's `Custom*` components
 (paginators, extractors, partition routers, backoff strategies, config transformations), the

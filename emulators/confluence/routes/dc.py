@@ -7,7 +7,8 @@ No v2 and no `/wiki` in this mode (app.py answers 404).
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import ApiError
 from ..pagination import CAPS

@@ -3,7 +3,7 @@ SpacePermissionAssignment) and Data Center `GET /rest/api/space/{spaceKey}/permi
 array of SpacePermission, DC 9.1+, CONFSERVER-78176). Data: emulators/confluence/space_permissions.py.
 Wire names live here rather than in serializers/ to keep this opt-in surface in one additive module.
 """
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import ApiError, not_found
 from ..queries import SortedIds

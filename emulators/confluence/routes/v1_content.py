@@ -10,7 +10,7 @@ import base64
 import time
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import ApiError, not_found
 from ..model import Comment

@@ -4,7 +4,7 @@ Cloud identifies users by accountId, Data Center by username/userKey (§6.1, §1
 """
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..cql import CqlContext, CqlError, parse, search
 from ..errors import ApiError

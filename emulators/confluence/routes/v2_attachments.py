@@ -1,7 +1,7 @@
 """v2 attachments (confluence-api.md §5): site-wide, per page / blog post, and by id."""
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import not_found
 from ..queries import ordered, ordered_cached, visible_items

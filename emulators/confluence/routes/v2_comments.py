@@ -7,7 +7,7 @@ Site-wide `/footer-comments` and `/inline-comments` return every comment, replie
 """
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import not_found
 from ..queries import ordered, ordered_cached, visible_items

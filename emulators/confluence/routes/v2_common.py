@@ -1,7 +1,7 @@
 """Parsing and response helpers shared by the v2 route modules (thin handlers stay thin)."""
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import ApiError, not_found
 from ..pagination import V2

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from itertools import chain
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import ApiError, not_found
 from ..queries import SortedIds, descendants, ordered_cached, visible_items

@@ -1,7 +1,7 @@
 """v2 spaces, labels and users (confluence-api.md §5)."""
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from emulators.confluence.json_response import JSONResponse
 
 from ..errors import ApiError, not_found
 from ..queries import SortedIds, numeric_id, ordered, ordered_cached, visible_items
