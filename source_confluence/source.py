@@ -10,6 +10,7 @@ from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarat
 
 from .components.listing import cql  # noqa: F401  registers the CQL macros used by the manifest
 from .components import cdk_hooks
+from .components.bodies.markdown_processes import MarkdownProcesses, activate as activate_markdown_processes
 from .components.config_and_state import incoming_state, site_resolution
 from .components.listing import progress, read_ahead, request_timeouts, shared_listings
 from .components.listing.cql import start_date_narrows
@@ -21,6 +22,8 @@ from .components.config_and_state.site_urls import GATEWAY_AUTH_TYPES, apply_sit
 INCREMENTAL_CQL_STREAMS = {"pages", "blog_posts", "page_versions"}  # page_versions: its changed-pages CQL
 # Every stream whose listing follows the selected pages (components/listing/partition_routers.py).
 LABEL_SCOPED_STREAMS = {"pages", "pages_content", "attachments", "comments", "content_index"}
+# The streams whose records carry `body_markdown` (components/bodies/markdown_processes.py).
+MARKDOWN_STREAMS = {"pages", "pages_content", "blog_posts", "comments"}
 # Records waiting between the worker threads and stdout. The CDK allows 10,000; with page bodies
 # (pages, pages_content, comments) that buffer alone held ~100 MB on the `large` bench profile.
 # 1,000 still covers four full 250-record pages per worker; the main thread never blocks on it
@@ -43,7 +46,8 @@ class SourceConfluence(YamlDeclarativeSource):
         self._shared_listings = shared_listings.SharedListings()
         shared_listings.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._shared_listings)
         # Outermost transport adapter, so installed last: a page read ahead still goes through the shared table.
-        self._read_ahead = read_ahead.ReadAhead()
+        self._markdown_processes = MarkdownProcesses()
+        self._read_ahead = read_ahead.ReadAhead(on_page=self._markdown_processes.submit_page)
         read_ahead.install(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel, self._read_ahead)
         if self.config_in_use and self._needs_cloud_id():
             self.config_in_use["__cloud_id"] = site_resolution.cloud_id(
@@ -79,9 +83,17 @@ class SourceConfluence(YamlDeclarativeSource):
                 int(self.config_in_use.get("page_size") or 250), is_datacenter(self.config_in_use))
         self._shared_listings.expect_readers(self._readers_of_shared_listings(catalog), listing_cqls(self.config_in_use))
         self.config_in_use["__shared_listing_types"] = sorted(self._shared_listings.shared_types())
+        if selected & MARKDOWN_STREAMS:
+            self._markdown_processes.start()
+            activate_markdown_processes(self._markdown_processes)
         try:
             yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
         finally:
+            activate_markdown_processes(None)
+            self._markdown_processes.close()
+            if self._markdown_processes.sent:
+                logger.info(f"Markdown processes: {self._markdown_processes.taken} of "
+                            f"{self._markdown_processes.sent} bodies sent were taken.")
             if self._shared_listings.sent:
                 logger.info(f"Shared search pages: {self._shared_listings.shared} reads served by "
                             f"{self._shared_listings.sent} requests.")

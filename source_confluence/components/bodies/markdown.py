@@ -78,8 +78,17 @@ def storage_to_markdown(storage_html: str | None, user_display_names: Mapping[st
     `user_display_names` maps an account id (Cloud) or user key/username (Data Center) to a
     display name; a mention renders as `@Display Name` when the id is mapped, else `@<id>`.
     """
+    markdown, fallback = convert_storage(storage_html, user_display_names)
+    if fallback:
+        log_fallback(fallback)
+    return markdown
+
+
+def convert_storage(storage_html: str | None, user_display_names: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """`storage_to_markdown` without logging: (Markdown, None), or (plain text, why) when the body fell
+    back to its text. The Markdown processes (markdown_processes.py) return both; the connector logs."""
     if not storage_html or not isinstance(storage_html, str) or not storage_html.strip():
-        return ""
+        return "", None
     try:
         root = parse_storage(storage_html)
         rewrite_confluence_elements(root, user_display_names or {})
@@ -89,9 +98,12 @@ def storage_to_markdown(storage_html: str | None, user_display_names: Mapping[st
         markdown = result.content or ""
     except Exception as error:  # noqa: BLE001 - documented contract: never fail a record on its body
         # Nesting deeper than the parser or converter allows, or a bug on markup we have not seen.
-        logger.warning("body_markdown: falling back to plain text (%s)", type(error).__name__)
-        return _plain_text(storage_html)
-    return _tidy(markdown)
+        return _plain_text(storage_html), type(error).__name__
+    return _tidy(markdown), None
+
+
+def log_fallback(reason: str) -> None:
+    logger.warning("body_markdown: falling back to plain text (%s)", reason)
 
 
 def _tidy(markdown: str) -> str:

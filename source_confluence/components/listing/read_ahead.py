@@ -25,7 +25,9 @@ Nothing changes in what Confluence sees or in what the CDK sees:
   as if it had just been sent: its retry and back-off rules apply unchanged; a 401/403 is not handed
   over (the token may have been refreshed since): the CDK's own request is sent instead;
 * the credentials go where the CDK's request goes: only the query string of its URL is changed;
-* the response hooks (request counting) run once, when the CDK gets the response.
+* the response hooks (request counting) run once, when the CDK gets the response;
+* `on_page` hears of every listing page once, as it arrives (read ahead or not): the Markdown
+  processes start converting its bodies then (components/bodies/markdown_processes.py).
 Held responses are bounded (`MAX_PENDING`): past it nothing more is read ahead until one is taken.
 """
 from __future__ import annotations
@@ -88,7 +90,8 @@ class _Pending:
 class ReadAhead:
     """The process-wide table of pages read ahead (thread-safe)."""
 
-    def __init__(self, max_pending: Optional[int] = None) -> None:
+    def __init__(self, max_pending: Optional[int] = None, on_page: Optional[Callable[[Any], None]] = None) -> None:
+        self.on_page = on_page
         self._lock = threading.Lock()
         self._pending: Dict[Tuple[Any, str], _Pending] = {}
         self._max_pending = MAX_PENDING if max_pending is None else max_pending
@@ -107,9 +110,14 @@ class ReadAhead:
         with self._lock:
             pending = self._pending.pop(key, None) if self._pending else None
         response = self._take(pending) if pending is not None else None
-        if response is None:
+        if response is not None:
+            body = _page_body(request, response, kwargs)        # parsed, and announced, when it arrived
+        else:
             response = send_upstream(request, **kwargs)
-        self._read_next(reader, key, request, response, send_upstream, kwargs)
+            body = _page_body(request, response, kwargs)
+            self._announce(body)
+        if body is not None:
+            self._read_next(reader, key, request, body, send_upstream, kwargs)
         return response
 
     def close(self) -> None:
@@ -126,15 +134,18 @@ class ReadAhead:
             return None
         return pending.response
 
-    def _read_next(self, reader: Any, sent_key: Tuple[Any, str], request: requests.PreparedRequest,
-                   response: requests.Response, send_upstream: Callable[..., requests.Response],
-                   kwargs: Mapping[str, Any]) -> None:
-        if request.method != "GET" or kwargs.get("stream") or response.status_code != 200:
+    def _announce(self, body: Any) -> None:
+        """Every listing page, once, as it arrives (the CDK's or read ahead): `on_page` starts work on it early."""
+        if body is None or self.on_page is None:
             return
         try:
-            next_url = next_request_url(request.url or "", json_body(response))
-        except ValueError:      # not JSON: the CDK's error handling will say so
-            return
+            self.on_page(body)
+        except Exception as error:  # noqa: BLE001 - an early start is an optimisation; the page itself is fine
+            LOGGER.warning(f"Read ahead: a listener failed on a page ({type(error).__name__}: {error}).")
+
+    def _read_next(self, reader: Any, sent_key: Tuple[Any, str], request: requests.PreparedRequest, body: Any,
+                   send_upstream: Callable[..., requests.Response], kwargs: Mapping[str, Any]) -> None:
+        next_url = next_request_url(request.url or "", body)
         if next_url is None:
             return
         ahead = request.copy()
@@ -147,23 +158,33 @@ class ReadAhead:
                 return
             pending = self._pending[key] = _Pending()
             self.sent += 1
-        threading.Thread(target=_fetch, args=(pending, ahead, send_upstream, dict(kwargs)),
+        threading.Thread(target=self._fetch, args=(pending, ahead, send_upstream, dict(kwargs)),
                          name="confluence-read-ahead", daemon=True).start()
 
+    def _fetch(self, pending: _Pending, request: requests.PreparedRequest,
+               send_upstream: Callable[..., requests.Response], kwargs: Mapping[str, Any]) -> None:
+        try:
+            response = send_upstream(request, **kwargs)
+            _ = response.content    # read here, off the CDK's thread
+            pending.response = response
+        except BaseException as error:  # noqa: BLE001 - handed to the CDK's thread, which handles it as its own
+            pending.error = error
+            pending.done.set()
+            return
+        try:
+            self._announce(_page_body(request, response, kwargs))   # parsed here too
+        finally:
+            pending.done.set()
 
-def _fetch(pending: _Pending, request: requests.PreparedRequest, send_upstream: Callable[..., requests.Response],
-           kwargs: Mapping[str, Any]) -> None:
+
+def _page_body(request: requests.PreparedRequest, response: requests.Response, kwargs: Mapping[str, Any]) -> Any:
+    """The parsed JSON of a listing page: a 200 answer to a GET that is not a download; else None."""
+    if request.method != "GET" or kwargs.get("stream") or response.status_code != 200:
+        return None
     try:
-        response = send_upstream(request, **kwargs)
-        if response.status_code == 200:
-            json_body(response)     # read and parsed here, off the CDK's thread
-        else:
-            _ = response.content
-        pending.response = response
-    except BaseException as error:  # noqa: BLE001 - handed to the CDK's thread, which handles it as its own
-        pending.error = error
-    finally:
-        pending.done.set()
+        return json_body(response)
+    except ValueError:      # not JSON: the CDK's error handling will say so
+        return None
 
 
 class ReadAheadAdapter(BaseAdapter):

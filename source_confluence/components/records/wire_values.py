@@ -3,7 +3,8 @@ import datetime
 import functools
 from typing import Any, Mapping, Optional
 
-from source_confluence.components.bodies.markdown import storage_to_markdown
+from source_confluence.components.bodies import markdown_processes
+from source_confluence.components.bodies.markdown import log_fallback, storage_to_markdown
 
 # `pages` and `pages_content` convert the same bodies, in the same order (both list by lastmodified):
 # the second conversion is a cache hit. Keyed by the body itself, so an edited body is converted anew.
@@ -40,10 +41,17 @@ def absolute(base: str, link: Optional[str]) -> Optional[str]:
 
 
 def storage_markdown(html: Optional[str]) -> str:
-    """Storage-format XHTML → Markdown (components/bodies/markdown.py)."""
+    """Storage-format XHTML → Markdown (components/bodies/markdown.py), converted in a Markdown process
+    when one has it (components/bodies/markdown_processes.py)."""
     return _cached_markdown(html) if html else ""
 
 
 @functools.lru_cache(maxsize=MARKDOWN_CACHE_ENTRIES)
 def _cached_markdown(html: str) -> str:
-    return storage_to_markdown(html)
+    converted = markdown_processes.converted(html)    # from a Markdown process when its page was announced
+    if converted is None:
+        return storage_to_markdown(html)
+    markdown, fallback = converted
+    if fallback:
+        log_fallback(fallback)
+    return markdown
