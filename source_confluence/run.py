@@ -5,15 +5,10 @@ and the incoming state is read defensively (components/config_and_state/incoming
 traceback: `check` answers CONNECTION_STATUS FAILED naming the field, every other command a config_error
 TRACE and exit code 1. A stream state this connector cannot have written is dropped with a WARN log.
 """
-import gc
-
+from . import process_settings
 from .components import cdk_hooks
 
-# The cyclic garbage collector's first generation ran ~700 times in a read of 4,833 pages (every
-# 700 allocations: JSON pages, records, messages), 0.25 s of CPU; almost everything a read allocates
-# is freed by reference counting. A collection every 20,000 allocations: ~50 runs, 0.1 s.
-GC_THRESHOLDS = (20_000, 10, 10)
-gc.set_threshold(*GC_THRESHOLDS)
+process_settings.apply()              # GC thresholds, malloc arenas: before any thread or big allocation
 cdk_hooks.skip_protocol_model_docs()  # before the first airbyte_cdk import: start-up time (issue #11)
 
 import logging  # noqa: E402 - after the start-up hook above
