@@ -36,13 +36,15 @@ COPY destination_unique ./destination_unique
 # emulators/ folder is not in this build context, so the wheel has no emulators package; their two
 # console scripts are removed, and so are the dependencies' own test suites (`tests` folders:
 # pandas and numpy ship 60 MB of them). Bytecode is compiled here, so no process in the image needs to
-# write .pyc files (the image runs as the unprivileged airbyte user).
+# write .pyc files (the image runs as the unprivileged airbyte user), and the source's manifest is
+# prepared here for the same reason (source_confluence/prepared_manifest.py).
 RUN /opt/uv/bin/uv build --quiet --wheel --out-dir /tmp/dist --python /usr/local/bin/python3 \
       --build-constraints docker/build-constraints.txt --require-hashes \
  && /opt/uv/bin/uv pip install --quiet --python /airbyte/integration_code/.venv/bin/python --no-deps /tmp/dist/*.whl \
  && rm /airbyte/integration_code/.venv/bin/confluence-emulator /airbyte/integration_code/.venv/bin/unique-emulator \
  && find /airbyte/integration_code/.venv/lib -depth -type d -name tests -exec rm -rf '{}' + \
- && /airbyte/integration_code/.venv/bin/python -m compileall -q -j 0 /airbyte/integration_code/.venv/lib
+ && /airbyte/integration_code/.venv/bin/python -m compileall -q -j 0 /airbyte/integration_code/.venv/lib \
+ && /airbyte/integration_code/.venv/bin/python -m source_confluence.prepared_manifest
 # The labels must say what the metadata says.
 ARG CONNECTOR_NAME
 ARG DOCKER_REPOSITORY

@@ -13,6 +13,9 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
+# The manifest as the CDK prepares it, computed once like bytecode (source_confluence/prepared_manifest.py).
+PREPARED := source_confluence/manifest.prepared.json
+READY := $(STAMP) $(PREPARED)
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export AIRBYTE_ENABLE_UNSAFE_CODE := true
@@ -31,19 +34,22 @@ $(STAMP): $(UV) pyproject.toml uv.lock Makefile
 	$(PY) -m compileall -q source_confluence destination_unique emulators
 	@touch $(STAMP)
 
-venv: $(STAMP)
+$(PREPARED): $(STAMP) source_confluence/manifest.yaml
+	$(PY) -m source_confluence.prepared_manifest
 
-demo: $(STAMP)
+venv: $(READY)
+
+demo: $(READY)
 	$(PY) -m demo.run
 
 # -n 2: CI has two cores. Tests that need emulators start their own on port 0.
-test: $(STAMP)
+test: $(READY)
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
-bench: $(STAMP)
+bench: $(READY)
 	$(PY) -m bench.run
 
-reliability: $(STAMP)
+reliability: $(READY)
 	$(PY) -m pytest -n 2 -p no:cacheprovider -m slow
 
 # Airbyte's connector QA checks (airbyte-internal-ops' connector_qa) on both connectors, in a tool venv of
@@ -70,4 +76,4 @@ image-test: images
 	$(PY) -m integration_tests.images.run
 
 clean:
-	rm -rf $(VENV) $(TOOLS) build .pytest_cache
+	rm -rf $(VENV) $(TOOLS) build .pytest_cache $(PREPARED)

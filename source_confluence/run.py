@@ -12,7 +12,6 @@ process_settings.apply()              # GC thresholds, malloc arenas: before any
 cdk_hooks.skip_protocol_model_docs()  # before the first airbyte_cdk import: start-up time (issue #11)
 
 import logging  # noqa: E402 - after the start-up hook above
-import pkgutil
 import sys
 import traceback
 from datetime import datetime, timezone
@@ -28,6 +27,7 @@ from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import 
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
+from . import prepared_manifest
 from .components.config_and_state import incoming_state
 from .components.config_and_state.config_validation import config_problems, invalid_config_message
 
@@ -65,8 +65,12 @@ def _startup_failure(command: str, error: Exception) -> None:
 
 
 def packaged_manifest() -> Mapping[str, Any]:
-    """The manifest with its references resolved (the spec and the stream cursors are read from it)."""
-    manifest = safe_load_yaml(pkgutil.get_data(__package__, "manifest.yaml").decode())
+    """The manifest with its references resolved (the spec and the stream cursors are read from it):
+    prepared when the package was built (prepared_manifest.py), else resolved now."""
+    ready = prepared_manifest.load()
+    if ready:
+        return ready["resolved"]
+    manifest = safe_load_yaml(prepared_manifest.manifest_yaml().decode())
     return ManifestReferenceResolver().preprocess_manifest(manifest)
 
 

@@ -6,9 +6,11 @@ from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, ConfiguredAi
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import FileUploader as FileUploaderModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpRequester as HttpRequesterModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpResponseFilter as HttpResponseFilterModel
-from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
+from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
 from .components.listing import cql  # noqa: F401  registers the CQL macros used by the manifest
+from . import prepared_manifest
 from .components import cdk_hooks
 from .components.bodies.markdown_processes import MarkdownProcesses, activate as activate_markdown_processes
 from .components.config_and_state import incoming_state, site_resolution
@@ -31,10 +33,16 @@ MARKDOWN_STREAMS = {"pages", "pages_content", "blog_posts", "comments"}
 RECORD_QUEUE_SIZE = 1_000
 
 
-class SourceConfluence(YamlDeclarativeSource):
+class SourceConfluence(cdk_hooks.PreparedManifestHooks, ConcurrentDeclarativeSource):
     def __init__(self, catalog: Optional[ConfiguredAirbyteCatalog], config: Optional[Mapping[str, Any]],
-                 state: Optional[List[AirbyteStateMessage]], **kwargs: Any) -> None:
-        super().__init__(catalog=catalog, config=config, state=state, path_to_yaml="manifest.yaml", **kwargs)
+                 state: Optional[List[AirbyteStateMessage]], config_path: Optional[str] = None,
+                 prepared: bool = True) -> None:
+        """`prepared`: take the manifest prepared at build time when it is current (prepared_manifest.py)."""
+        ready = prepared_manifest.load() if prepared else None
+        self._prepared_manifest = ready["processed"] if ready else None
+        manifest = ready["resolved"] if ready else safe_load_yaml(prepared_manifest.manifest_yaml().decode())
+        super().__init__(catalog=catalog or ConfiguredAirbyteCatalog(streams=[]), config=config or {},
+                         state=state or [], source_config=manifest, config_path=config_path)
         self._install_streaming_file_uploader()
         cdk_hooks.set_record_queue_size(self, RECORD_QUEUE_SIZE)
         progress.install_request_counting(cdk_hooks.component_factory(self).PYDANTIC_MODEL_TO_CONSTRUCTOR, HttpRequesterModel)
@@ -87,7 +95,7 @@ class SourceConfluence(YamlDeclarativeSource):
             self._markdown_processes.start()
             activate_markdown_processes(self._markdown_processes)
         try:
-            yield from progress.SyncProgress().observe(super().read(logger, config, catalog, state))
+            yield from progress.SyncProgress().observe(cdk_hooks.read_selected_streams(self, catalog))
         finally:
             activate_markdown_processes(None)
             self._markdown_processes.close()

@@ -16,6 +16,8 @@ request timeouts or memory bound must not look healthy).
 | `parse_filter_bodies_with` | `HttpResponseFilter._safe_response_json` (a stdlib `response.json()` per response and filter) | source.py |
 | `skip_protocol_model_docs` | serpyco_rs (the CDK's protocol serializers): `get_attributes_doc`, read while `airbyte_cdk.models` is imported | run.py |
 | `set_request_timeout` | `HttpRequester._http_client._request_timeout` | request_timeouts |
+| `PreparedManifestHooks` | `ConcurrentDeclarativeSource._pre_process_manifest` / `_validate_source` (run in its `__init__`) | source.py (prepared_manifest.py) |
+| `read_selected_streams` | `ConcurrentDeclarativeSource._streams_by_name`, `_select_streams`, `_concurrent_source` (its `read` builds every stream of the manifest) | source.py |
 | `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), shared_listings and read_ahead (transport adapters) |
 
 Where the CDK does offer a public point, it is used instead: the manifest's `Custom*` components
@@ -151,3 +153,47 @@ def http_session(requester: Any) -> Any:
     if not isinstance(session, requests.Session):
         raise CdkHookBroken("http_session", "HttpClient has no `_session` requests.Session")
     return session
+
+
+class PreparedManifestHooks:
+    """Mixin for the ConcurrentDeclarativeSource subclass: the CDK's manifest preparation answered by
+    the manifest prepared when the package was built (`prepared_manifest.py`).
+
+    The CDK's `__init__` resolves, propagates (`_pre_process_manifest`) and validates
+    (`_validate_source`) the manifest it is given; the constructor offers no way to pass a prepared
+    one. Set `_prepared_manifest` before calling the CDK's `__init__`; None keeps the CDK's own steps.
+    Validation is skipped only while the manifest is the prepared one, which was validated when
+    prepared (a manifest migration replaces it and is validated as usual).
+    """
+
+    _prepared_manifest: Any = None
+
+    def _pre_process_manifest(self, manifest: dict) -> dict:
+        if self._prepared_manifest is not None:
+            return self._prepared_manifest
+        return super()._pre_process_manifest(manifest)  # type: ignore[misc]
+
+    def _validate_source(self) -> None:
+        if self._prepared_manifest is not None and getattr(self, "_source_config", None) is self._prepared_manifest:
+            return
+        super()._validate_source()  # type: ignore[misc]
+
+
+def read_selected_streams(source: Any, catalog: Any) -> Any:
+    """`ConcurrentDeclarativeSource.read`, building only the catalog's streams.
+
+    The CDK's `read` builds every stream of the manifest (~0.15 s for 15 streams: models, Jinja
+    templates, requesters) and then picks the catalog's. Its `_streams_by_name` (what its `check`
+    uses) builds only the named ones, with their parents; a name it does not know (None) falls back to
+    building all, and `_select_streams` reports a stream missing from the manifest as the CDK does.
+    """
+    for name in ("_streams_by_name", "_select_streams", "_concurrent_source"):
+        if not hasattr(source, name):
+            raise CdkHookBroken("read_selected_streams", f"ConcurrentDeclarativeSource has no `{name}`")
+    names = [configured.stream.name for configured in catalog.streams]
+    streams = source._streams_by_name(names)
+    if streams is None:
+        streams = source.streams(config=runtime_config(source))
+    selected = source._select_streams(streams=streams, configured_catalog=catalog)
+    if selected:  # the CDK's own guard: an empty list never ends its read loop
+        yield from source._concurrent_source.read(selected)

@@ -203,3 +203,9 @@ def test_the_build_context_leaves_out_the_virtualenvs_tools_tests_and_emulators(
         assert (REPO_ROOT / source).exists(), source
         assert not _docker_ignored(source, patterns), f"{source} is copied by the Dockerfile but ignored"
     assert not _docker_ignored("source_confluence/manifest.yaml", patterns)
+
+
+def test_the_source_manifest_is_prepared_in_the_builder_after_the_package_is_installed():
+    build_step = next(run for run in builder().all("RUN") if "uv build" in run)
+
+    assert build_step.index("--no-deps /tmp/dist/*.whl") < build_step.index(f"{VENV}/bin/python -m source_confluence.prepared_manifest")

@@ -107,6 +107,7 @@ def test_http_session_and_request_timeout_are_what_the_requester_sends_with(sour
     lambda: cdk_hooks.on_every_component({}, HttpRequesterModel, lambda *a, **k: None),
     lambda: cdk_hooks.http_session(object()),
     lambda: cdk_hooks.set_request_timeout(object(), (1.0, 1.0)),
+    lambda: list(cdk_hooks.read_selected_streams(object(), None)),
 ])
 def test_given_a_cdk_without_the_internal_then_the_hook_fails_loudly(call):
     with pytest.raises(cdk_hooks.CdkHookBroken, match="airbyte-cdk changed"):
@@ -165,3 +166,47 @@ def test_skip_protocol_model_docs_applies_before_the_cdk_import_and_serializatio
 
 def test_given_the_cdk_already_imported_then_skip_protocol_model_docs_changes_nothing():
     assert cdk_hooks.skip_protocol_model_docs() is False
+
+
+def test_prepared_manifest_hooks_replace_the_cdks_preparation_and_validation(monkeypatch):
+    """`_pre_process_manifest` and `_validate_source` are what the CDK's __init__ calls; with a prepared
+    manifest neither the CDK's preparation nor its validation runs, and the source equals a live one."""
+    from airbyte_cdk.sources.declarative import concurrent_declarative_source as cds
+    from source_confluence import prepared_manifest
+
+    init = inspect.getsource(cds.ConcurrentDeclarativeSource.__init__)
+    assert "self._pre_process_manifest(" in init and "self._validate_source()" in init
+    live = SourceConfluence(None, CONFIG, None, prepared=False)
+    prepared = prepared_manifest.prepare()
+    monkeypatch.setattr(prepared_manifest, "load", lambda: prepared)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the CDK prepared or validated the manifest although it was prepared")
+
+    monkeypatch.setattr(cds.ConcurrentDeclarativeSource, "_pre_process_manifest", fail)
+    monkeypatch.setattr(cds, "validate_manifest", fail)
+    from_prepared = SourceConfluence(None, CONFIG, None)
+    assert from_prepared.resolved_manifest == live.resolved_manifest
+    assert [s.name for s in from_prepared.streams(CONFIG)] == [s.name for s in live.streams(CONFIG)]
+
+
+def test_read_selected_streams_builds_only_the_catalogs_streams(monkeypatch):
+    from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
+    from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+
+    catalog = ConfiguredAirbyteCatalogSerializer.load({"streams": [
+        {"stream": {"name": "spaces", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+         "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]})
+    source = SourceConfluence(catalog, CONFIG, None)
+    built = []
+    original = ConcurrentDeclarativeSource._create_streams
+
+    def recording(self, selected_configs, all_configs):
+        built.append([c.get("name") for c in selected_configs])
+        return original(self, selected_configs, all_configs)
+
+    monkeypatch.setattr(ConcurrentDeclarativeSource, "_create_streams", recording)
+    read_streams = []
+    monkeypatch.setattr(source._concurrent_source, "read", lambda streams: iter(read_streams.extend(s.name for s in streams) or ()))
+    list(cdk_hooks.read_selected_streams(source, catalog))
+    assert built == [["spaces"]] and read_streams == ["spaces"]
