@@ -3,7 +3,8 @@
     summary = profile_command([...source-confluence read ...], env, workdir)
     → {"samples": 5400, "categories": {"Markdown": 0.31, ...}, "top_own": [...], "top_inclusive": [...]}
 
-py-spy (pinned in the dev dependencies) samples every thread of the process at `RATE_HZ` and
+py-spy (pinned in the dev dependencies) samples every thread of the process and of the Markdown
+processes it starts (source_confluence/components/bodies/markdown_processes.py) at `RATE_HZ` and
 writes raw collapsed stacks; each sample is put in the first category whose marker appears in its
 stack (start-up imports first: anything under an import is start-up, whatever it calls), so the
 shares add up to 1. Idle samples (threads blocked in I/O or on a lock) are not recorded.
@@ -25,7 +26,9 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("start-up: manifest and streams", ("concurrent_declarative_source.py:__init__", "ConcurrentDeclarativeSource.__init__",
                                         "ConcurrentDeclarativeSource.streams", "ConcurrentDeclarativeSource._create_streams",
                                         "ConcurrentDeclarativeSource._pre_process_manifest")),
-    ("Markdown (storage → Markdown)", ("storage_to_markdown", "html_to_markdown", "storage_html.py")),
+    # The Markdown processes (their stacks start with the process's command line): converting, not waiting.
+    ("Markdown in the Markdown processes", ("source_confluence.components.bodies.markdown_worker",)),
+    ("Markdown in the connector process", ("storage_to_markdown", "convert_storage", "html_to_markdown", "storage_html.py")),
     ("JSON parsing", ("json_body", "orjson", "json/decoder.py", "Response.json")),
     ("HTTP (requests, sockets)", ("requests/", "urllib3/", "http/client.py", "socket.py", "ssl.py")),
     ("record shaping (our components)", ("source_confluence/components/",)),
@@ -36,16 +39,17 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
                                                    "orjson.dumps", "_emit_queued_messages", "entrypoint.py:print")),
 )
 # Checked against the innermost frames only: every worker's stack starts in threading.py.
-HAND_OFF = ("queue and thread hand-off (locks, waits)", ("queue.py", "threading.py"))
+# The Markdown pipes (markdown_processes.py, markdown_worker.py) block in `read_frame` and the batch writer.
+HAND_OFF = ("queue, pipe and thread hand-off (locks, waits)", ("queue.py", "threading.py", "read_frame (", "_Worker._write ("))
 LEAF_FRAMES = 2
 OTHER = "other"
 
 
 def profile_command(command: list[str], env: dict[str, str], output: Path, timeout_seconds: float) -> dict:
-    """Run `command` under py-spy (all threads, subprocesses not followed) and summarise the samples."""
+    """Run `command` under py-spy (all threads of the connector and of its Markdown processes) and summarise the samples."""
     raw = output.with_suffix(".raw")
     completed = subprocess.run([PY_SPY, "record", "--rate", str(RATE_HZ), "--format", "raw", "--output", str(raw),
-                                "--", *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                "--subprocesses", "--", *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                timeout=timeout_seconds, text=True)
     if not raw.exists():
         raise RuntimeError(f"py-spy wrote no profile (exit {completed.returncode}): {completed.stderr[-400:]}")
