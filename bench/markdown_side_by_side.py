@@ -26,7 +26,7 @@ DEFAULT_OUT = REPO_ROOT / "bench" / "results" / "tmp" / "markdown-side-by-side.m
 
 _OLD_ENGINE = """
 import json, sys, time
-from source_confluence.components.bodies.markdown import storage_to_markdown
+from source_confluence.components.markdown import storage_to_markdown  # the baseline's layout (269d29f)
 bodies = json.load(sys.stdin)
 started = time.perf_counter()
 out = [storage_to_markdown(body) for body in bodies]
