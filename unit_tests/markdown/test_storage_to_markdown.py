@@ -251,3 +251,18 @@ def test_given_a_panel_after_a_paragraph_or_code_then_a_blank_line_separates_the
     assert storage_to_markdown(body) == (
         "Intro.\n\n> **Tip:**\n>\n> Use tmux.\n\n```\necho a\n> out.txt\n```\n\n> **Note:**\n>\n> Noted."
     )
+
+
+def test_given_adjacent_panels_then_each_is_its_own_blockquote():
+    """Confluence's status-report template puts Info, Tip and Warning panels one after another;
+    without a blank line Markdown reads them as one quote (seen on cloud__v2-pages__2)."""
+    body = (
+        '<ac:structured-macro ac:name="info"><ac:rich-text-body><p>Copy this section.</p></ac:rich-text-body></ac:structured-macro>'
+        '<ac:structured-macro ac:name="tip"><ac:parameter ac:name="title">Wins</ac:parameter>'
+        "<ac:rich-text-body><p>Shipped.</p></ac:rich-text-body></ac:structured-macro>"
+        '<ac:structured-macro ac:name="warning"><ac:rich-text-body><p>Needs input</p></ac:rich-text-body></ac:structured-macro>'
+    )
+
+    assert storage_to_markdown(body) == (
+        "> **Info:**\n>\n> Copy this section.\n\n> **Tip:** Wins\n>\n> Shipped.\n\n> **Warning:**\n>\n> Needs input"
+    )

@@ -24,6 +24,7 @@ from lxml import etree
 
 from source_confluence.components.bodies.storage_html import (
     CELL_BREAK,
+    PANEL_LABELS,
     parse_storage,
     rewrite_confluence_elements,
 )
@@ -70,6 +71,8 @@ _BREAK_BEFORE_PIPE = re.compile(r" ?(?:<br>)+ ?(?=\|)")
 _TRAILING_SPACE_AT_BLOCK_END = re.compile(r"[ \t]+(?=\n[ \t]*\n|\n?\Z)")
 _REPEATED_EMPTY_QUOTE_LINES = re.compile(r"^(>+\n)\1+", re.MULTILINE)
 _TAG = re.compile(r"<[^>]*>")
+# The first line of a panel (storage_html._panel): `> **Tip:**`, optionally followed by its title.
+_PANEL_START = re.compile(r"> \*\*(?:" + "|".join(PANEL_LABELS.values()) + r"):\*\*(?: |$)")
 
 
 def storage_to_markdown(storage_html: str | None, user_display_names: Mapping[str, str] | None = None) -> str:
@@ -120,10 +123,12 @@ def _tidy(markdown: str) -> str:
 
 
 def _blank_line_before_quotes(markdown: str) -> str:
-    """A blockquote after a paragraph, heading or code block starts after a blank line.
+    """A blockquote after a paragraph, heading or code block starts after a blank line, and so does a
+    panel right after another quote.
 
     html-to-markdown separates `<blockquote>` from a preceding block by one newline only; the quote
-    would read as a continuation of that block. Lines inside fenced code are left alone.
+    would read as a continuation of that block, and adjacent panels (Info, then Tip) as one quote.
+    Lines inside fenced code are left alone.
     """
     lines = markdown.split("\n")
     out: list[str] = []
@@ -131,7 +136,8 @@ def _blank_line_before_quotes(markdown: str) -> str:
     for line in lines:
         if line.startswith("```"):
             in_fence = not in_fence
-        elif not in_fence and line.startswith(">") and out and out[-1].strip() and not out[-1].startswith(">"):
+        elif not in_fence and line.startswith(">") and out and out[-1].strip() and (
+                not out[-1].startswith(">") or _PANEL_START.match(line)):
             out.append("")
         out.append(line)
     return "\n".join(out)

@@ -228,11 +228,11 @@ class MarkdownProcesses:
             was_alive, worker.alive = worker.alive, False
             owed, worker.pending = list(worker.pending.values()), {}
             closing = not self._workers
-        for entry in owed:
-            entry.done.set()
-        if was_alive and not closing and owed:
+        if was_alive and not closing and owed:   # said before the bodies are released to their readers
             LOGGER.warning(f"A Markdown process ended (exit code {worker.process.poll()}); "
                            f"{len(owed)} bodies and the rest convert in the connector process.")
+        for entry in owed:
+            entry.done.set()
 
     def close(self, timeout: float = 5.0) -> None:
         with self._lock:
