@@ -9,7 +9,7 @@ request timeouts or memory bound must not look healthy).
 | hook | internal it touches | used by |
 | --- | --- | --- |
 | `set_record_queue_size` | `ConcurrentDeclarativeSource._concurrent_source._queue` (a `Queue(maxsize=10_000)`) | source.py |
-| `on_every_component` | `ModelToComponentFactory.PYDANTIC_MODEL_TO_CONSTRUCTOR` (model → factory method) | progress, request_timeouts, shared_listings, read_ahead, source.py (file uploader) |
+| `on_every_component` | `ModelToComponentFactory.PYDANTIC_MODEL_TO_CONSTRUCTOR` (model → factory method) | progress, request_timeouts, table_adapters, source.py (file uploader) |
 | `component_factory` | `ConcurrentDeclarativeSource._constructor` (its `ModelToComponentFactory`) | source.py |
 | `runtime_config` | `ConcurrentDeclarativeSource._config` (the migrated config the components interpolate) | source.py |
 | `stream_state` | `ConcurrentDeclarativeSource._connector_state_manager` | source.py |
@@ -18,7 +18,7 @@ request timeouts or memory bound must not look healthy).
 | `set_request_timeout` | `HttpRequester._http_client._request_timeout` | request_timeouts |
 | `PreparedManifestHooks` | `ConcurrentDeclarativeSource._pre_process_manifest` / `_validate_source` (run in its `__init__`) | source.py (prepared_manifest.py) |
 | `read_selected_streams` | `ConcurrentDeclarativeSource._streams_by_name`, `_select_streams`, `_concurrent_source` (its `read` builds every stream of the manifest) | source.py |
-| `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), shared_listings and read_ahead (transport adapters) |
+| `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), table_adapters (the transport adapters of shared_listings and read_ahead) |
 
 Where the CDK does offer a public point, it is used instead: the manifest's `Custom*` components
 (paginators, extractors, partition routers, backoff strategies, config transformations), the

@@ -152,7 +152,7 @@ class MarkdownProcesses:
         self._workers: List[_Worker] = []
         self._next_id = 0
         self._turn = 0
-        self.sent = self.answers = self.taken = 0
+        self.sent = self.taken = 0
 
     def start(self) -> None:
         """Start the processes (none if the machine has one core); idempotent."""
@@ -211,7 +211,6 @@ class MarkdownProcesses:
     def answered(self, worker: _Worker, body_id: int, result: Converted) -> None:
         with self._lock:
             entry = worker.pending.pop(body_id, None)
-            self.answers += 1
         if entry is not None:
             entry.result = result
             entry.done.set()

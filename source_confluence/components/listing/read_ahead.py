@@ -39,11 +39,10 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
-from requests.adapters import BaseAdapter
 
-from source_confluence.components.cdk_hooks import http_session, on_every_component
 from source_confluence.components.listing.paginators import next_offset
 from source_confluence.components.listing.response_bodies import json_body
+from source_confluence.components.listing.table_adapters import TableAdapter, install_table, request_key
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -72,12 +71,6 @@ def next_request_url(url: str, body: Any) -> Optional[str]:
     parts = urlsplit(url)
     query = [(name, old) for name, old in parse_qsl(parts.query, keep_blank_values=True) if name != parameter]
     return urlunsplit(parts._replace(query=urlencode([*query, (parameter, value)])))
-
-
-def request_key(request: requests.PreparedRequest) -> str:
-    parts = urlsplit(request.url or "")
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return f"{request.method} {urlunsplit(parts._replace(query=query))}\n{request.headers.get('Authorization', '')}"
 
 
 @dataclass
@@ -187,30 +180,10 @@ def _page_body(request: requests.PreparedRequest, response: requests.Response, k
         return None
 
 
-class ReadAheadAdapter(BaseAdapter):
+class ReadAheadAdapter(TableAdapter):
     """Transport adapter: a request read ahead is answered from the table, every other one upstream."""
-
-    def __init__(self, read_ahead: ReadAhead, upstream: BaseAdapter) -> None:
-        super().__init__()
-        self._read_ahead, self._upstream = read_ahead, upstream
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        return self._read_ahead.send(request, self._upstream.send, reader=id(self), **kwargs)
-
-    def close(self) -> None:
-        self._upstream.close()
-
-
-def read_session_listings_ahead(session: requests.Session, read_ahead: ReadAhead) -> None:
-    for prefix in ("https://", "http://"):  # ignore-https-check: strips either scheme from a URL, sends nothing
-        upstream = session.get_adapter(prefix + "confluence.invalid/")
-        if not isinstance(upstream, ReadAheadAdapter):
-            session.mount(prefix, ReadAheadAdapter(read_ahead, upstream))
 
 
 def install(constructors: dict, requester_model: type, read_ahead: ReadAhead) -> None:
     """Every requester's session reads its listings one page ahead (outermost adapter: install last)."""
-    def read_ahead_hook(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
-        read_session_listings_ahead(http_session(requester), read_ahead)
-
-    on_every_component(constructors, requester_model, read_ahead_hook)
+    install_table(constructors, requester_model, read_ahead, ReadAheadAdapter)

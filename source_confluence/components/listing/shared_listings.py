@@ -31,13 +31,12 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Mapping, Optional
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
-from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from source_confluence.components.cdk_hooks import http_session, on_every_component
+from source_confluence.components.listing.table_adapters import TableAdapter, install_table, request_key
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -61,12 +60,6 @@ def listing_type(url: str) -> Optional[str]:
     if len(head) >= 3 and head[0] == "type" and head[1] == "=":
         return head[2]
     return None
-
-
-def _key(request: requests.PreparedRequest) -> str:
-    parts = urlsplit(request.url or "")
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return f"{urlunsplit(parts._replace(query=query))}\n{request.headers.get('Authorization', '')}"
 
 
 @dataclass
@@ -123,7 +116,7 @@ class SharedListings:
         readers = self._readers_of(request, kwargs)
         if readers < 2:
             return send_upstream(request, **kwargs)
-        key = _key(request)
+        key = request_key(request)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and reader in entry.takers:
@@ -259,30 +252,10 @@ def _response(entry: _Entry, content: bytes, request: requests.PreparedRequest) 
     return response
 
 
-class SharedListingAdapter(BaseAdapter):
+class SharedListingAdapter(TableAdapter):
     """Transport adapter: asks the shared table first, else the session's own adapter."""
-
-    def __init__(self, listings: SharedListings, upstream: BaseAdapter) -> None:
-        super().__init__()
-        self._listings, self._upstream = listings, upstream
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        return self._listings.send(request, self._upstream.send, reader=id(self), **kwargs)
-
-    def close(self) -> None:
-        self._upstream.close()
-
-
-def share_session_listings(session: requests.Session, listings: SharedListings) -> None:
-    for prefix in ("https://", "http://"):  # ignore-https-check: strips either scheme from a URL, sends nothing
-        upstream = session.get_adapter(prefix + "confluence.invalid/")
-        if not isinstance(upstream, SharedListingAdapter):
-            session.mount(prefix, SharedListingAdapter(listings, upstream))
 
 
 def install(constructors: dict, requester_model: type, listings: SharedListings) -> None:
     """Every requester's session shares search pages."""
-    def share(requester: Any, config: Mapping[str, Any], **kwargs: Any) -> None:
-        share_session_listings(http_session(requester), listings)
-
-    on_every_component(constructors, requester_model, share)
+    install_table(constructors, requester_model, listings, SharedListingAdapter)
