@@ -28,9 +28,10 @@ LABEL_SCOPED_STREAMS = {"pages", "pages_content", "attachments", "comments", "co
 MARKDOWN_STREAMS = {"pages", "pages_content", "blog_posts", "comments"}
 # Records waiting between the worker threads and stdout. The CDK allows 10,000; with page bodies
 # (pages, pages_content, comments) that buffer alone held ~100 MB on the `large` bench profile.
-# 1,000 still covers four full 250-record pages per worker; the main thread never blocks on it
-# (ConcurrentMessageRepository buffers what it cannot put).
-RECORD_QUEUE_SIZE = 1_000
+# 500 still covers two full 250-record pages; the main thread never blocks on it
+# (ConcurrentMessageRepository buffers what it cannot put). The large profile's peak RSS and wall
+# time are the same with 1,000 minus ~10 MB.
+RECORD_QUEUE_SIZE = 500
 
 
 class SourceConfluence(cdk_hooks.PreparedManifestHooks, ConcurrentDeclarativeSource):

@@ -33,7 +33,6 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from source_confluence.components.bodies.markdown_worker import encode_frame, read_frame
@@ -71,11 +70,14 @@ def process_count() -> int:
     return max(0, min(MAX_PROCESSES, usable_cores() - 1))
 
 
-@dataclass
 class _Entry:
-    worker: "_Worker"
-    done: threading.Event = field(default_factory=threading.Event)
-    result: Optional[Converted] = None      # None once done: convert in the connector process
+    """A body on its way (~100 bytes: the table holds thousands, so no Event of its own)."""
+    __slots__ = ("worker", "done", "result")
+
+    def __init__(self, worker: "_Worker") -> None:
+        self.worker = worker
+        self.done = False
+        self.result: Optional[Converted] = None   # None once done: convert in the connector process
 
 
 class _Worker:
@@ -147,7 +149,7 @@ class MarkdownProcesses:
         self._processes = process_count() if processes is None else processes
         self._max_entries, self._wait_seconds = max_entries, wait_seconds
         self._command = command or [sys.executable, "-m", WORKER_MODULE]
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()     # notified whenever an entry is done
         self._entries: "OrderedDict[str, _Entry]" = OrderedDict()
         self._workers: List[_Worker] = []
         self._next_id = 0
@@ -195,31 +197,31 @@ class MarkdownProcesses:
         """The body's Markdown from a process, or None: convert it in the connector process."""
         with self._lock:
             entry = self._entries.get(storage)
-        if entry is None:
-            return None
-        if not entry.done.wait(self._wait_seconds):
+            if entry is None:
+                return None
+            done = self._lock.wait_for(lambda: entry.done, self._wait_seconds)
+            self.taken += done and entry.result is not None
+        if not done:
             LOGGER.warning(f"A Markdown process gave no answer in {self._wait_seconds:.0f} s; it is stopped and "
                            "its bodies convert in the connector process.")
             entry.worker.kill()
             return None
-        if entry.result is None:
-            return None
-        with self._lock:
-            self.taken += 1
         return entry.result
 
     def answered(self, worker: _Worker, body_id: int, result: Converted) -> None:
         with self._lock:
             entry = worker.pending.pop(body_id, None)
-        if entry is not None:
-            entry.result = result
-            entry.done.set()
+            if entry is not None:
+                entry.result, entry.done = result, True
+                self._lock.notify_all()
 
     def unanswerable(self, worker: _Worker, body_ids: List[int]) -> None:
         with self._lock:
-            entries = [worker.pending.pop(body_id) for body_id in body_ids if body_id in worker.pending]
-        for entry in entries:
-            entry.done.set()
+            for body_id in body_ids:
+                entry = worker.pending.pop(body_id, None)
+                if entry is not None:
+                    entry.done = True
+            self._lock.notify_all()
 
     def ended(self, worker: _Worker) -> None:
         """A process's answers ended: closed by `close`, or it died; what it still owed converts here."""
@@ -230,8 +232,10 @@ class MarkdownProcesses:
         if was_alive and not closing and owed:   # said before the bodies are released to their readers
             LOGGER.warning(f"A Markdown process ended (exit code {worker.process.poll()}); "
                            f"{len(owed)} bodies and the rest convert in the connector process.")
-        for entry in owed:
-            entry.done.set()
+        with self._lock:
+            for entry in owed:
+                entry.done = True
+            self._lock.notify_all()
 
     def close(self, timeout: float = 5.0) -> None:
         with self._lock:

@@ -46,7 +46,7 @@ READERS_BY_CONTENT_TYPE = {
     "blogpost": ("blog_posts", "content_index"),
     "attachment": ("attachments", "content_index"),
 }
-MEMORY_BUDGET_BYTES = 32 * 1024 * 1024
+MEMORY_BUDGET_BYTES = 8 * 1024 * 1024      # six 250-page search responses of the large profile
 SPILL_BUDGET_BYTES = 1024 * 1024 * 1024   # beyond it a page is not kept: its other readers fetch their own
 SMALL_BODY_BYTES = 4096                   # an empty page is small: cheap to recognise, never worth sharing
 WAIT_FOR_LEADER_SECONDS = 600.0
