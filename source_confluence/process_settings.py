@@ -8,9 +8,18 @@
   freed by other threads: memory freed in one arena is not reused by another, and the medium full
   sync at 0 ms grew from 195 MB to 233 MB peak RSS with read-ahead. Two arenas: 181 MB, same speed.
   (`MALLOC_ARENA_MAX=2` in the environment does the same before start.)
+* At the end of a finished command the interpreter's teardown (every module and object freed one
+  by one) took ~0.12 s of a 2.1 s read of 4,833 pages, for nothing: the process ends anyway.
+  `exit_without_teardown` runs the exit handlers (logging flushes), flushes stdout and stderr and
+  ends the process; whenever that is not safe (another thread still running, a flush failing) it
+  returns and the interpreter exits as usual.
 """
+import atexit
 import ctypes
 import gc
+import os
+import sys
+import threading
 
 GC_THRESHOLDS = (20_000, 10, 10)
 MALLOC_ARENAS = 2
@@ -29,3 +38,18 @@ def cap_malloc_arenas(arenas: int) -> bool:
     except (OSError, AttributeError):   # not glibc (musl, macOS): nothing to cap
         return False
     return mallopt(_M_ARENA_MAX, arenas) == 1
+
+
+def exit_without_teardown(code: int = 0) -> None:
+    """End the process now, skipping the interpreter's teardown; returns (exit as usual) when unsafe."""
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)   # CPython's own, what a normal exit calls
+    if run_exit_handlers is None or threading.active_count() != 1:
+        return
+    run_exit_handlers()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):      # a closed or broken pipe: let the usual exit report it
+        return
+    os._exit(code)

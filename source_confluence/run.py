@@ -108,6 +108,13 @@ def _checked_state(state_path: str, manifest: Mapping[str, Any]) -> List[Any]:
     return messages
 
 
+def main() -> None:
+    """The `source-confluence` command: `run`, then the process ends without the interpreter's teardown
+    (process_settings.exit_without_teardown). An exception takes the usual path (exit code 1)."""
+    run()
+    process_settings.exit_without_teardown(0)
+
+
 def run(args: Optional[List[str]] = None) -> None:
     args = sys.argv[1:] if args is None else args
     init_uncaught_exception_handler(logging.getLogger("airbyte"))

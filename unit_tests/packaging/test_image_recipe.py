@@ -108,7 +108,7 @@ def test_the_connector_name_argument_accepts_exactly_the_two_console_scripts_and
     assert "CONNECTOR_NAME" in stage.all("ARG")
     assert allowed == set(CONNECTORS)
     scripts = console_scripts()
-    assert scripts["source-confluence"] == "source_confluence.run:run"
+    assert scripts["source-confluence"] == "source_confluence.run:main"
     assert scripts["destination-unique"] == "destination_unique.entry:main"
     assert f'exec {VENV}/bin/%s "$@"' in build_step and '"${CONNECTOR_NAME}"' in build_step
 

@@ -15,3 +15,45 @@ def test_given_the_connector_entry_point_imported_then_gc_thresholds_and_malloc_
     assert figures["before"] != figures["after"] == [20_000, 10, 10]
     if sys.platform.startswith("linux"):
         assert figures["arenas_capped"] is True, "glibc's mallopt(M_ARENA_MAX) accepted the cap"
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+# An object whose finalizer speaks only in the interpreter's teardown (a module global is freed then).
+_TEARDOWN_PROBE = ("import atexit, sys\n"
+                   "from source_confluence import process_settings\n"
+                   "class Probe:\n"
+                   "    def __del__(self):\n"
+                   "        sys.__stdout__.write('teardown ran\\n')\n"
+                   "probe = Probe()\n"
+                   "atexit.register(lambda: print('exit handler ran'))\n"
+                   "sys.stdout.write('unflushed output')\n")
+
+
+def test_given_only_the_main_thread_when_exiting_without_teardown_then_handlers_run_output_is_flushed_and_teardown_skipped():
+    ended = _python(_TEARDOWN_PROBE + "process_settings.exit_without_teardown(3)\nprint('not reached')\n")
+
+    assert ended.returncode == 3
+    assert ended.stdout == "unflushed outputexit handler ran\n"
+
+
+def test_given_another_thread_still_running_when_exiting_without_teardown_then_it_returns_and_the_usual_exit_follows():
+    ended = _python(_TEARDOWN_PROBE + "import threading, time\n"
+                    "threading.Thread(target=time.sleep, args=(0.5,)).start()\n"
+                    "process_settings.exit_without_teardown(3)\n"
+                    "print(' returned')\n")
+
+    assert ended.returncode == 0
+    assert ended.stdout.startswith("unflushed output returned\nexit handler ran\n")
+    assert "teardown ran" in ended.stdout
+
+
+def test_given_the_console_script_entry_when_spec_finishes_then_the_process_exits_zero_with_the_spec_printed():
+    ended = _python("import sys\nsys.argv = ['source-confluence', 'spec']\n"
+                    "from source_confluence.run import main\nmain()\nprint('not reached')\n")
+
+    assert ended.returncode == 0, ended.stderr
+    [line] = ended.stdout.splitlines()
+    assert json.loads(line)["spec"]["connectionSpecification"]["title"]
