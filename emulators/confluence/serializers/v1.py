@@ -33,6 +33,7 @@ def wants(expand: frozenset[str], path: str) -> bool:
     return path in expand or any(p.startswith(path + ".") for p in expand)
 
 
+@lru_cache(maxsize=65536)  # every version's time is written several times a page (history, lastUpdated, version)
 def iso(stamp: datetime) -> str:
     utc = stamp.astimezone(timezone.utc)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
@@ -88,13 +89,13 @@ class V1Writer:
         body = {"id": int(space.id), "key": space.key, "name": space.name, "type": space.type,
                 "status": space.status}
         expandable = {}
-        for name, value in (("description", {"plain": {"value": space.description, "representation": "plain",
-                                                       "embeddedContent": []}}),
-                            ("icon", {"path": space.icon_path or "/images/logo/default-space-logo.svg",
-                                      "width": 48, "height": 48, "isDefault": space.icon_path is None}),
-                            ("homepage", self._homepage(space))):
+        for name, value in (("description", lambda: {"plain": {"value": space.description, "representation": "plain",
+                                                               "embeddedContent": []}}),
+                            ("icon", lambda: {"path": space.icon_path or "/images/logo/default-space-logo.svg",
+                                              "width": 48, "height": 48, "isDefault": space.icon_path is None}),
+                            ("homepage", lambda: self._homepage(space))):   # rendered only when expanded
             if wants(expand, name):
-                body[name] = value
+                body[name] = value()
             else:
                 expandable[name] = f"/rest/api/space/{space.key}" if name != "description" else ""
         if self.is_dc:
@@ -192,11 +193,13 @@ class V1Writer:
         return body
 
     def _expandable_names(self, item, expand) -> dict:
-        links = {"history": f"/rest/api/content/{item.id}/history", "children": f"/rest/api/content/{item.id}/child",
-                 "descendants": f"/rest/api/content/{item.id}/descendant",
-                 "restrictions": f"/rest/api/content/{item.id}/restriction/byOperation",
-                 "space": f"/rest/api/space/{self.instance.space_of(item).key}"}
-        return {name: links.get(name, "") for name in _not_expanded(expand)}
+        names = dict.fromkeys(_not_expanded(expand), "")
+        for name, suffix in _CONTENT_LINK_SUFFIXES:
+            if name in names:
+                names[name] = f"/rest/api/content/{item.id}{suffix}"
+        if "space" in names:
+            names["space"] = f"/rest/api/space/{self.instance.space_of(item).key}"
+        return names
 
     def _links(self, item) -> dict:
         links = {"webui": self.webui(item)}
@@ -258,11 +261,11 @@ class V1Writer:
 
     def body(self, item, expand: frozenset[str]) -> dict:
         storage = getattr(item, "body", "") or ""
-        representations = {"storage": storage, "view": self.render_view(storage)}
+        representations = {"storage": lambda: storage, "view": lambda: self.render_view(storage)}
         body = {}
-        for name, value in representations.items():
+        for name, value in representations.items():   # rendered only when expanded
             if wants(expand, name):
-                body[name] = {"value": value, "representation": name, "embeddedContent": [],
+                body[name] = {"value": value(), "representation": name, "embeddedContent": [],
                               "_expandable": {"content": f"/rest/api/content/{item.id}"}}
                 if name == "view" and not self.is_dc:   # cloud__v1-content-child-comment__1
                     del body[name]["embeddedContent"]
@@ -410,6 +413,10 @@ def draft_share_id(content_id: str) -> str:
 
 _EXPANDABLE = ("childTypes", "container", "metadata", "operations", "schedulePublishDate", "schedulePublishInfo",
                "children", "restrictions", "history", "ancestors", "body", "version", "descendants", "space", "extensions")
+
+
+_CONTENT_LINK_SUFFIXES = (("history", "/history"), ("children", "/child"), ("descendants", "/descendant"),
+                          ("restrictions", "/restriction/byOperation"))
 
 
 @lru_cache(maxsize=1024)
