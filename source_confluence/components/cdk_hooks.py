@@ -16,7 +16,7 @@ request timeouts or memory bound must not look healthy).
 | `parse_filter_bodies_with` | `HttpResponseFilter._safe_response_json` (a stdlib `response.json()` per response and filter) | source.py |
 | `skip_protocol_model_docs` | serpyco_rs (the CDK's protocol serializers): `get_attributes_doc`, read while `airbyte_cdk.models` is imported | run.py |
 | `set_request_timeout` | `HttpRequester._http_client._request_timeout` | request_timeouts |
-| `PreparedManifestHooks` | `ConcurrentDeclarativeSource._pre_process_manifest` / `_validate_source` (run in its `__init__`) | source.py (prepared_manifest.py) |
+| `PreparedManifestHooks` | `ConcurrentDeclarativeSource._pre_process_manifest` / `_validate_source` (run in its `__init__`); its module's `get_declarative_component_schema` and the `_declarative_component_schema` it sets | source.py (prepared_manifest.py) |
 | `read_selected_streams` | `ConcurrentDeclarativeSource._streams_by_name`, `_select_streams`, `_concurrent_source` (its `read` builds every stream of the manifest) | source.py |
 | `http_session` | `HttpRequester._http_client._session` (a `requests.Session`) | progress (response hook), table_adapters (the transport adapters of shared_listings and read_ahead) |
 
@@ -27,6 +27,7 @@ Where the CDK does offer a public point, it is used instead: the manifest's `Cus
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import sys
 from queue import Queue
@@ -164,9 +165,33 @@ class PreparedManifestHooks:
     one. Set `_prepared_manifest` before calling the CDK's `__init__`; None keeps the CDK's own steps.
     Validation is skipped only while the manifest is the prepared one, which was validated when
     prepared (a manifest migration replaces it and is validated as usual).
+
+    The CDK's `__init__` also parses its component schema (a YAML file, ~70 ms of every `check`,
+    `discover` and `read`), which only validation and normalization read. While a source with a
+    prepared manifest is constructed, its module's `get_declarative_component_schema` answers
+    "deferred" instead, and `_declarative_component_schema` parses the file on first use.
     """
 
     _prepared_manifest: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _defer_component_schema()
+        token = _SCHEMA_DEFERRED.set(self._prepared_manifest is not None)
+        try:
+            super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        finally:
+            _SCHEMA_DEFERRED.reset(token)
+
+    @property
+    def _declarative_component_schema(self) -> Any:
+        schema = self.__dict__.get("_component_schema", _DEFERRED)
+        if schema is _DEFERRED:
+            schema = self.__dict__["_component_schema"] = _CDK_SCHEMA_LOADER["load"]()
+        return schema
+
+    @_declarative_component_schema.setter
+    def _declarative_component_schema(self, schema: Any) -> None:
+        self.__dict__["_component_schema"] = schema
 
     def _pre_process_manifest(self, manifest: dict) -> dict:
         if self._prepared_manifest is not None:
@@ -177,6 +202,29 @@ class PreparedManifestHooks:
         if self._prepared_manifest is not None and getattr(self, "_source_config", None) is self._prepared_manifest:
             return
         super()._validate_source()  # type: ignore[misc]
+
+
+_DEFERRED = object()
+_SCHEMA_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar("component_schema_deferred", default=False)
+_CDK_SCHEMA_LOADER: dict = {}
+
+
+def _defer_component_schema() -> None:
+    """Put the deferring loader in place of the CDK's `get_declarative_component_schema` (once).
+    Every other caller, and every other source, still gets the parsed schema."""
+    if _CDK_SCHEMA_LOADER:
+        return
+    from airbyte_cdk.sources.declarative import concurrent_declarative_source as module
+
+    load = getattr(module, "get_declarative_component_schema", None)
+    if not callable(load):
+        raise CdkHookBroken("PreparedManifestHooks", "concurrent_declarative_source has no get_declarative_component_schema")
+    _CDK_SCHEMA_LOADER["load"] = load
+
+    def schema_or_deferred() -> Any:
+        return _DEFERRED if _SCHEMA_DEFERRED.get() else load()
+
+    module.get_declarative_component_schema = schema_or_deferred
 
 
 def read_selected_streams(source: Any, catalog: Any) -> Any:

@@ -190,6 +190,38 @@ def test_prepared_manifest_hooks_replace_the_cdks_preparation_and_validation(mon
     assert [s.name for s in from_prepared.streams(CONFIG)] == [s.name for s in live.streams(CONFIG)]
 
 
+def test_prepared_manifest_hooks_defer_the_cdks_component_schema_until_something_reads_it(monkeypatch):
+    """The CDK's __init__ parses its component schema YAML for validation only; a source built from
+    the prepared manifest parses it on first use, every other source (and an unprepared one) at once."""
+    from airbyte_cdk.sources.declarative import concurrent_declarative_source as cds
+    from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+
+    init = inspect.getsource(ConcurrentDeclarativeSource.__init__)
+    assert "self._declarative_component_schema = get_declarative_component_schema()" in init
+    SourceConfluence(None, CONFIG, None)   # puts the deferring loader in place
+    loader = cdk_hooks._CDK_SCHEMA_LOADER["load"]
+    parsed = loader()
+    assert isinstance(parsed, dict) and "definitions" in parsed
+    loads: list[int] = []
+    monkeypatch.setitem(cdk_hooks._CDK_SCHEMA_LOADER, "load", lambda: loads.append(1) or loader())
+
+    prepared = SourceConfluence(None, CONFIG, None)
+    assert loads == [], "constructing from the prepared manifest parsed the component schema"
+    assert prepared._declarative_component_schema == parsed and loads == [1]
+    assert prepared._declarative_component_schema is prepared._declarative_component_schema and loads == [1]
+
+    unprepared = SourceConfluence(None, CONFIG, None, prepared=False)   # validated at once, as by the CDK
+    assert isinstance(unprepared.__dict__["_component_schema"], dict)
+    other = ConcurrentDeclarativeSource(catalog=None, config={}, state=None, source_config={
+        "version": "7.0.0", "type": "DeclarativeSource", "check": {"type": "CheckStream", "stream_names": ["s"]},
+        "streams": [{"type": "DeclarativeStream", "name": "s", "schema_loader": {"type": "InlineSchemaLoader", "schema": {}},
+                     "retriever": {"type": "SimpleRetriever", "requester": {"type": "HttpRequester", "url_base": "http://127.0.0.1:9",
+                                                                            "path": "/x"},
+                                   "record_selector": {"type": "RecordSelector", "extractor": {"type": "DpathExtractor", "field_path": []}}}}]})
+    assert other._declarative_component_schema == parsed
+    assert cds.get_declarative_component_schema() == parsed, "outside a prepared source's construction: the schema itself"
+
+
 def test_read_selected_streams_builds_only_the_catalogs_streams(monkeypatch):
     from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
     from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource

@@ -114,12 +114,18 @@ def _tidy(markdown: str) -> str:
     if CELL_BREAK in markdown:  # one line per table cell: breaks as `<br>`, none at a cell's edge
         markdown = _CELL_BREAKS.sub("<br>", markdown)
         markdown = _BREAK_BEFORE_PIPE.sub(" ", _BREAK_AFTER_PIPE.sub(" ", markdown))
+    # Each rule runs only when the text has what it matches (a scan of the text is far cheaper than
+    # the regular expression's attempt at every position).
     # A hard break (two trailing spaces) counts only when a line follows in the same block.
-    markdown = _TRAILING_SPACE_AT_BLOCK_END.sub("", markdown)
-    markdown = _REPEATED_EMPTY_QUOTE_LINES.sub(r"\1", markdown)  # one empty line in a blockquote, not two
+    if " \n" in markdown or "\t\n" in markdown or markdown.endswith((" ", "\t")):
+        markdown = _TRAILING_SPACE_AT_BLOCK_END.sub("", markdown)
+    if ">\n>" in markdown:
+        markdown = _REPEATED_EMPTY_QUOTE_LINES.sub(r"\1", markdown)  # one empty line in a blockquote, not two
     if "\n>" in markdown:
         markdown = _blank_line_before_quotes(markdown)
-    return _THREE_OR_MORE_NEWLINES.sub("\n\n", markdown).strip()
+    if "\n\n\n" in markdown:
+        markdown = _THREE_OR_MORE_NEWLINES.sub("\n\n", markdown)
+    return markdown.strip()
 
 
 def _blank_line_before_quotes(markdown: str) -> str:

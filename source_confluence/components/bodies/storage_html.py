@@ -53,10 +53,8 @@ EMOTICONS = {
 }
 _BLOCK_TAGS_IN_CELLS = frozenset(("p", "div", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"))
 _MACRO_TAGS = ("ac:structured-macro", "ac:macro")
-
-
-# Elements with a prefixed name (`ac:…`, `ri:…`), selected in C rather than visiting every element.
-_PREFIXED_ELEMENTS = etree.XPath("descendant::*[contains(name(), ':')]")
+# What `_flatten_cell` rewrites: a cell holding none of these is left as it is.
+_TAGS_FLATTENED_IN_CELLS = _BLOCK_TAGS_IN_CELLS | {"table", "li"}
 
 
 class StorageParseError(ValueError):
@@ -72,7 +70,9 @@ def _new_parser() -> etree.HTMLParser:
 def parse_storage(storage_html: str, parser: etree.HTMLParser | None = None) -> Element:
     """Parse a storage body into the `<body>` element holding it; raise `StorageParseError` if parts were lost."""
     parser = parser or _new_parser()
-    text = _CDATA_SECTION.sub(lambda match: html.escape(match.group(1), quote=False), storage_html)
+    text = storage_html
+    if "<![CDATA[" in text:
+        text = _CDATA_SECTION.sub(lambda match: html.escape(match.group(1), quote=False), text)
     document = etree.fromstring(f"<div>{_UNPARSABLE.sub('', text)}</div>", parser)
     if any(entry.level >= etree.ErrorLevels.FATAL for entry in parser.error_log):
         raise StorageParseError(parser.error_log.last_error.message if parser.error_log.last_error else "fatal")
@@ -94,16 +94,26 @@ def rewrite_confluence_elements(root: Element, user_display_names: Mapping[str, 
     rewriter = _Rewriter(user_display_names)
     for element in reversed(list(root.iter(*rewriter.handlers))):
         rewriter.handlers[element.tag](element)
-    for element in _PREFIXED_ELEMENTS(root):
+    # Elements still with a prefixed name (`ac:…`, `ri:…`); a plain walk is faster than XPath here.
+    for element in [element for element in root.iterdescendants(etree.Element) if ":" in element.tag]:
         if element.tag in ("ac:parameter", "ac:placeholder"):
             _drop_tree(element)
         else:  # an element this module has no rule for: keep its text
             _drop_tag(element)
-    for item in [item for item in root.iter("li")]:
+    # One walk for the three passes below, each still in document order. An element a pass has
+    # already removed (a nested table flattened into its cell's text) is rewritten detached: it is
+    # no longer part of the body, so that changes nothing.
+    items: list[Element] = []
+    cells: list[Element] = []
+    tables: list[Element] = []
+    for element in root.iter("li", "td", "th", "table"):
+        tag = element.tag
+        (items if tag == "li" else tables if tag == "table" else cells).append(element)
+    for item in items:
         _tighten_list_item(item)
-    for cell in [cell for cell in root.iter("td", "th")]:
+    for cell in cells:
         _flatten_cell(cell)
-    for table in root.iter("table"):
+    for table in tables:
         _give_header_row(table)
 
 
@@ -147,9 +157,16 @@ class _Rewriter:
 
     # ── links, users, images ───────────────────────────────────────────────
     def link(self, element: Element) -> None:
-        body_text = _link_body_text(element)
-        body_rich = _first(element, "ac:link-body")
-        resource = next((child for child in element.iter() if child.tag.startswith("ri:")), None)
+        plain_body = body_rich = resource = None    # the first of each, in document order (one walk)
+        for child in element.iterdescendants():
+            tag = child.tag
+            if tag == "ac:plain-text-link-body":
+                plain_body = child if plain_body is None else plain_body
+            elif tag == "ac:link-body":
+                body_rich = child if body_rich is None else body_rich
+            elif resource is None and tag.startswith("ri:"):
+                resource = child
+        body_text = _text(plain_body).strip() if plain_body is not None else ""
         if resource is not None and resource.tag == "ri:user":
             _replace_with_text(element, self._mention(resource))
             return
@@ -291,11 +308,6 @@ def _owning_macro(parameter: Element) -> Element | None:
     return next(parameter.iterancestors(*_MACRO_TAGS), None)
 
 
-def _link_body_text(link: Element) -> str:
-    body = _first(link, "ac:plain-text-link-body")
-    return _text(body).strip() if body is not None else ""
-
-
 def _link_target(resource: Element | None, anchor: str | None) -> tuple[str, str]:
     """Return `(href, text to show when the link has no body)` for a link's `ri:` resource."""
     fragment = f"#{anchor}" if anchor else ""
@@ -348,7 +360,11 @@ def _flatten_cell(cell: Element) -> None:
     Nested tables become `a; b` rows separated by line breaks; list items and paragraphs become
     lines separated by `CELL_BREAK`. A cell cannot hold a fenced code block, so code stays inline.
     """
-    for nested in reversed(list(cell.iter("table"))):
+    tags = {child.tag for child in cell.iterdescendants()}
+    if not tags & _TAGS_FLATTENED_IN_CELLS:
+        return                                   # text and inline elements only
+    # Each pass below runs only when the cell held its tags (a pass never adds tags a later one reads).
+    for nested in reversed(list(cell.iter("table")) if "table" in tags else ()):
         if nested.getparent() is None:
             continue
         lines = []
@@ -356,13 +372,13 @@ def _flatten_cell(cell: Element) -> None:
             cells = [" ".join(_text(c).split()) for c in row.iterchildren("td", "th")]
             lines.append("; ".join(text for text in cells if text))
         _replace_with_text(nested, CELL_BREAK.join(line for line in lines if line))
-    for item in list(cell.iter("li")):
+    for item in list(cell.iter("li")) if "li" in tags else ():
         _append_text(item, CELL_BREAK)
         item.text = "• " + (item.text or "")
         _drop_tag(item)
-    for item_list in list(cell.iter("ul", "ol")):
+    for item_list in list(cell.iter("ul", "ol")) if "ul" in tags or "ol" in tags else ():
         _drop_tag(item_list)
-    for pre in cell.iter("pre"):
+    for pre in cell.iter("pre") if "pre" in tags else ():
         pre.tag = "code"
     blocks = [child for child in cell.iterdescendants() if child.tag in _BLOCK_TAGS_IN_CELLS]
     for block in blocks[:-1]:
@@ -379,6 +395,8 @@ def _element(tag: str, **attributes: str) -> Element:
 
 
 def _text(element: Element) -> str:
+    if not len(element):             # no children (parameters, link bodies): its own text is all of it
+        return element.text or ""
     return "".join(element.itertext())
 
 
