@@ -130,3 +130,21 @@ def test_given_cores_and_the_override_then_the_process_count_follows(monkeypatch
     monkeypatch.setenv(markdown_processes.PROCESSES_ENV, configured)
     monkeypatch.setattr(markdown_processes, "usable_cores", lambda: cores)
     assert markdown_processes.process_count() == expected
+
+
+def test_given_a_batch_then_the_process_answers_in_frames_of_one_two_four_up_to_the_maximum():
+    """The first body is answered alone (the first record waits for it only); later answers share frames."""
+    import io
+
+    from source_confluence.components.bodies import markdown_worker
+
+    bodies = [f"<p>body {n}</p>" for n in range(80)]
+    source = io.BytesIO(markdown_worker.encode_frame([[n, body] for n, body in enumerate(bodies)]))
+    sink = io.BytesIO()
+    markdown_worker.serve(source, sink)
+    sink.seek(0)
+    frames = []
+    while (frame := markdown_worker.read_frame(sink)) is not None:
+        frames.append(frame)
+    assert [len(frame) for frame in frames] == [1, 2, 4, 8, 16, 32, 17]
+    assert [answer for frame in frames for answer in frame] == [[n, *convert_storage(body)] for n, body in enumerate(bodies)]

@@ -1,9 +1,13 @@
 """The CQL the content streams send, and how child listings are split over a selected page set."""
+import datetime
 import json
 
+import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from source_confluence.components.listing.cql import confluence_cql, since_clause
+from source_confluence.components.listing.cql import CURSOR_FORMATS, confluence_cql, parse_utc, since_clause
 from source_confluence.components.records.label_usage import LabelUsageRetriever
 from source_confluence.components.listing.partition_routers import ContentScopePartitionRouter
 from source_confluence.components.config_and_state.site_resolution import ingest_all_roots
@@ -77,3 +81,24 @@ def test_given_labelled_content_then_usage_counts_each_carrier():
     requester = FakeRequester([search_page(["1", "2"], **{"1": labelled(label("a", "docs")), "2": labelled(label("a", "docs"), label("b", "api"))})])
     retriever = LabelUsageRetriever(requester=requester, config={"deployment_type": "datacenter"}, parameters={})
     assert sorted((r["name"], r["usage"]) for r in retriever.read_records({})) == [("api", 1), ("docs", 2)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=st.datetimes(min_value=datetime.datetime(1900, 1, 1), max_value=datetime.datetime(2200, 1, 1)),
+       digits=st.integers(min_value=0, max_value=6))
+def test_parse_utc_equals_strptime_on_every_cursor_format(moment, digits):
+    """parse_utc's ISO fast path gives what strptime gives on the cursor formats (any fraction length)."""
+    fraction = f".{moment.microsecond:06d}"[: digits + 1] if digits else ""
+    value = moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+    fmt = CURSOR_FORMATS[0] if digits else CURSOR_FORMATS[1]
+    expected = datetime.datetime.strptime(value, fmt).replace(tzinfo=datetime.timezone.utc)
+    assert parse_utc(value) == expected and parse_utc(value).tzinfo == datetime.timezone.utc
+
+
+def test_parse_utc_still_reads_what_only_strptime_or_offsets_accept():
+    utc = datetime.timezone.utc
+    assert parse_utc("2024-1-5T1:2:3Z") == datetime.datetime(2024, 1, 5, 1, 2, 3, tzinfo=utc)   # no leading zeros
+    assert parse_utc("2024-01-05T01:02:03") == datetime.datetime(2024, 1, 5, 1, 2, 3, tzinfo=utc)   # naive: UTC
+    assert parse_utc("2024-01-05T03:02:03+02:00") == datetime.datetime(2024, 1, 5, 1, 2, 3, tzinfo=utc)
+    with pytest.raises(ValueError):
+        parse_utc("yesterday")

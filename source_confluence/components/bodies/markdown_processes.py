@@ -116,9 +116,8 @@ class _Worker:
     def _read(self) -> None:
         stdout = self.process.stdout
         try:
-            while (answer := read_frame(stdout)) is not None:
-                body_id, markdown, fallback = answer
-                self._table.answered(self, body_id, (markdown, fallback))
+            while (answers := read_frame(stdout)) is not None:
+                self._table.answered(self, answers)
         except (OSError, ValueError, TypeError):
             pass
         self._table.ended(self)
@@ -208,12 +207,14 @@ class MarkdownProcesses:
             return None
         return entry.result
 
-    def answered(self, worker: _Worker, body_id: int, result: Converted) -> None:
+    def answered(self, worker: _Worker, answers: List[list]) -> None:
+        """A frame of answers: (body id, Markdown, why it fell back or None) each."""
         with self._lock:
-            entry = worker.pending.pop(body_id, None)
-            if entry is not None:
-                entry.result, entry.done = result, True
-                self._lock.notify_all()
+            for body_id, markdown, fallback in answers:
+                entry = worker.pending.pop(body_id, None)
+                if entry is not None:
+                    entry.result, entry.done = (markdown, fallback), True
+            self._lock.notify_all()
 
     def unanswerable(self, worker: _Worker, body_ids: List[int]) -> None:
         with self._lock:

@@ -4,9 +4,11 @@
 
 Frames both ways are a 4-byte big-endian length and an orjson document:
 
-    in:   [[7, "<p>a</p>"], [8, "<h1>T</h1>"]]     a batch: (id, storage HTML) pairs, one listing page's bodies
-    out:  [7, "a", null]                            one frame per body, as soon as it is converted:
-          [8, "# T", null]                          (id, Markdown, null) or (id, plain text, why it fell back)
+    in:   [[7, "<p>a</p>"], [8, "<h1>T</h1>"], …]   a batch: (id, storage HTML) pairs, one listing page's bodies
+    out:  [[7, "a", null]]                            answers as they are converted, in frames of 1, 2, 4 …
+          [[8, "# T", null], …]                       up to `MAX_ANSWERS_PER_FRAME` bodies (the first record
+                                                      waits for one body only; later ones cost a write per 32):
+                                                      (id, Markdown, null) or (id, plain text, why it fell back)
 
 It imports only the converter (lxml, html-to-markdown), not the CDK, and converts with the very
 function the connector process would call (`markdown.convert_storage`), so the output is the
@@ -21,6 +23,7 @@ from typing import BinaryIO, Optional
 import orjson
 
 _LENGTH = struct.Struct(">I")
+MAX_ANSWERS_PER_FRAME = 32
 
 
 def encode_frame(document: object) -> bytes:
@@ -45,10 +48,21 @@ def serve(source: BinaryIO, sink: BinaryIO) -> None:
     from source_confluence.components.bodies.markdown import convert_storage
 
     while (batch := read_frame(source)) is not None:
+        answers: list = []
+        frame_size = 1
         for body_id, storage_html in batch:
             markdown, fallback = convert_storage(storage_html)
-            sink.write(encode_frame([body_id, markdown, fallback]))
-            sink.flush()
+            answers.append([body_id, markdown, fallback])
+            if len(answers) >= frame_size:
+                _send(sink, answers)
+                answers, frame_size = [], min(frame_size * 2, MAX_ANSWERS_PER_FRAME)
+        if answers:
+            _send(sink, answers)
+
+
+def _send(sink: BinaryIO, answers: list) -> None:
+    sink.write(encode_frame(answers))
+    sink.flush()
 
 
 if __name__ == "__main__":
