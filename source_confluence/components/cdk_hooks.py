@@ -31,7 +31,7 @@ import contextvars
 import inspect
 import sys
 from queue import Queue
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 
 class CdkHookBroken(RuntimeError):
@@ -227,8 +227,11 @@ def _defer_component_schema() -> None:
     module.get_declarative_component_schema = schema_or_deferred
 
 
-def read_selected_streams(source: Any, catalog: Any) -> Any:
+def read_selected_streams(source: Any, catalog: Any, start_first: Sequence[str] = ()) -> Any:
     """`ConcurrentDeclarativeSource.read`, building only the catalog's streams.
+
+    The CDK starts the streams' partitions in the order of the list it is given; the streams named
+    in `start_first` go first, in that order, the others follow in the catalog's order.
 
     The CDK's `read` builds every stream of the manifest (~0.15 s for 15 streams: models, Jinja
     templates, requesters) and then picks the catalog's. Its `_streams_by_name` (what its `check`
@@ -243,5 +246,7 @@ def read_selected_streams(source: Any, catalog: Any) -> Any:
     if streams is None:
         streams = source.streams(config=runtime_config(source))
     selected = source._select_streams(streams=streams, configured_catalog=catalog)
+    rank = {name: position for position, name in enumerate(start_first)}
+    selected = sorted(selected, key=lambda stream: rank.get(stream.name, len(rank)))   # stable: catalog order after
     if selected:  # the CDK's own guard: an empty list never ends its read loop
         yield from source._concurrent_source.read(selected)

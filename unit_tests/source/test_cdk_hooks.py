@@ -242,3 +242,27 @@ def test_read_selected_streams_builds_only_the_catalogs_streams(monkeypatch):
     monkeypatch.setattr(source._concurrent_source, "read", lambda streams: iter(read_streams.extend(s.name for s in streams) or ()))
     list(cdk_hooks.read_selected_streams(source, catalog))
     assert built == [["spaces"]] and read_streams == ["spaces"]
+
+
+def test_read_selected_streams_hands_the_cdk_the_streams_to_start_first_then_the_catalogs_order(monkeypatch):
+    """The CDK starts partitions in the order of its list: the long sequential listings go first."""
+    from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
+
+    from source_confluence.source import START_FIRST
+
+    names = ["spaces", "pages", "comments", "labels", "attachments"]
+    catalog = ConfiguredAirbyteCatalogSerializer.load({"streams": [
+        {"stream": {"name": name, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+         "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"} for name in names]})
+    source = SourceConfluence(catalog, CONFIG, None)
+    read_streams: list = []
+    monkeypatch.setattr(source._concurrent_source, "read", lambda streams: iter(read_streams.extend(s.name for s in streams) or ()))
+
+    list(cdk_hooks.read_selected_streams(source, catalog, ("comments", "attachments")))
+    assert read_streams == ["comments", "attachments", "spaces", "pages", "labels"]
+    read_streams.clear()
+    list(cdk_hooks.read_selected_streams(source, catalog))
+    assert read_streams == names
+    read_streams.clear()
+    list(source.read(source.logger, CONFIG, catalog))          # the source's own read: its START_FIRST
+    assert read_streams[:len(START_FIRST)] == [name for name in START_FIRST if name in names] == ["comments"]
