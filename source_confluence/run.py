@@ -8,7 +8,7 @@ TRACE and exit code 1. A stream state this connector cannot have written is drop
 from . import process_settings
 from .components import cdk_hooks
 
-process_settings.apply()              # GC thresholds, malloc arenas: before any thread or big allocation
+process_settings.apply()              # GC thresholds, malloc arenas and mmap threshold: before any thread or big allocation
 cdk_hooks.skip_protocol_model_docs()  # before the first airbyte_cdk import: start-up time (issue #11)
 
 import logging  # noqa: E402 - after the start-up hook above
