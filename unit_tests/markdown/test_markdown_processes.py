@@ -148,3 +148,24 @@ def test_given_a_batch_then_the_process_answers_in_frames_of_one_two_four_up_to_
         frames.append(frame)
     assert [len(frame) for frame in frames] == [1, 2, 4, 8, 16, 32, 17]
     assert [answer for frame in frames for answer in frame] == [[n, *convert_storage(body)] for n, body in enumerate(bodies)]
+
+
+def test_given_the_second_process_cannot_start_then_the_first_is_stopped_and_bodies_convert_here(monkeypatch, caplog):
+    real_popen = markdown_processes.subprocess.Popen
+    started = []
+
+    def popen_once(*args, **kwargs):
+        if started:
+            raise OSError("no more processes")
+        started.append(real_popen(*args, **kwargs))
+        return started[0]
+
+    monkeypatch.setattr(markdown_processes.subprocess, "Popen", popen_once)
+    table = MarkdownProcesses(processes=2)
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        table.start()
+    assert "could not start" in caplog.text
+    assert started[0].wait(timeout=10) is not None, "the process that did start was stopped"
+    table.submit_page(_page(SAMPLES[0]))
+    assert table.sent == 0 and table.take(SAMPLES[0]) is None, "every body converts in the connector process"
+    table.close()

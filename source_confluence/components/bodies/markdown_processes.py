@@ -160,10 +160,17 @@ class MarkdownProcesses:
         with self._lock:
             if self._workers or self._processes <= 0:
                 return
+            started: List[_Worker] = []
             try:
-                self._workers = [_Worker(self, self._command) for _ in range(self._processes)]
+                for _ in range(self._processes):
+                    started.append(_Worker(self, self._command))
             except OSError as error:
                 LOGGER.warning(f"Markdown processes could not start ({error}); converting in the connector process.")
+                for worker in started:          # none or all: the ones that did start are stopped
+                    worker.alive = False
+                    worker.kill()
+                return
+            self._workers = started
 
     def submit_page(self, body: Any) -> None:
         """Send the storage bodies of a listing page (parsed JSON) to a Markdown process."""
