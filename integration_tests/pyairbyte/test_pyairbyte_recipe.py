@@ -8,6 +8,7 @@ cached record ids must be exactly what the emulator says the admin user can see.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import sys
 from pathlib import Path
 
@@ -19,6 +20,28 @@ pytestmark = pytest.mark.skipif(
 )
 
 SOURCE_EXECUTABLE = Path(sys.executable).parent / "source-confluence"  # .venv/bin/source-confluence
+
+
+def _airbyte_loggers() -> dict[str, logging.Logger]:
+    return {name: logger for name, logger in logging.root.manager.loggerDict.items()
+            if isinstance(logger, logging.Logger) and (name == "airbyte" or name.startswith("airbyte."))}
+
+
+@pytest.fixture(autouse=True)
+def _restore_airbyte_loggers():
+    """PyAirbyte configures the `airbyte` loggers for itself (propagation off, its own file handlers).
+    The connector logs under the same names, and the in-process tests that run after this one in the
+    same worker read those logs through the root logger: they must find the loggers as they were."""
+    saved = {name: (logger.propagate, logger.level, list(logger.handlers), logger.disabled)
+             for name, logger in _airbyte_loggers().items()}
+    yield
+    for name, logger in _airbyte_loggers().items():
+        propagate, level, handlers, disabled = saved.get(name, (True, logging.NOTSET, [], False))
+        for handler in [handler for handler in logger.handlers if handler not in handlers]:
+            logger.removeHandler(handler)
+            handler.close()
+        logger.propagate, logger.disabled = propagate, disabled
+        logger.setLevel(level)
 
 
 def test_given_the_emulator_when_pyairbyte_reads_spaces_and_pages_then_the_cache_holds_exactly_its_ids(
