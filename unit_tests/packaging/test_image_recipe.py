@@ -197,7 +197,8 @@ def test_the_build_context_leaves_out_the_virtualenvs_tools_tests_and_emulators(
     assert patterns[0] == "*", "an allow-list: new folders stay out of the context unless named"
     for path in (".venv/lib/python3.11/site-packages/x.py", ".tools/bin/uv", ".git/HEAD", "emulators/confluence/app.py",
                  "unit_tests/packaging/test_image_recipe.py", "integration_tests/images/run.py", "bench/run.py",
-                 "source_confluence/__pycache__/source.cpython-311.pyc", "build/lib/x.py", "docs/images.md"):
+                 "source_confluence/__pycache__/source.cpython-311.pyc", "build/lib/x.py", "docs/images.md",
+                 "source_confluence/manifest.prepared.json"):
         assert _docker_ignored(path, patterns), path
     for source in copied:
         assert (REPO_ROOT / source).exists(), source
