@@ -36,6 +36,13 @@ def manifest_yaml() -> bytes:
     return data
 
 
+def yaml_manifest() -> Dict[str, Any]:
+    """manifest.yaml parsed, nothing resolved: what the CDK starts from."""
+    from airbyte_cdk.utils.yaml_loader import safe_load_yaml
+
+    return safe_load_yaml(manifest_yaml().decode())
+
+
 def preparation_key(yaml_bytes: bytes) -> str:
     try:
         cdk = version("airbyte-cdk")
@@ -58,15 +65,13 @@ def load(path: Path = PREPARED_PATH) -> Optional[Dict[str, Any]]:
 def prepare() -> Dict[str, Any]:
     """What the CDK computes from the YAML on every command, computed here once."""
     from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
-    from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
     from source_confluence.source import SourceConfluence
 
-    yaml_bytes = manifest_yaml()
     source = SourceConfluence(None, None, None, prepared=False)
     return {
-        "key": preparation_key(yaml_bytes),
-        "resolved": ManifestReferenceResolver().preprocess_manifest(safe_load_yaml(yaml_bytes.decode())),
+        "key": preparation_key(manifest_yaml()),
+        "resolved": ManifestReferenceResolver().preprocess_manifest(yaml_manifest()),
         "processed": source.resolved_manifest,
     }
 

@@ -25,7 +25,6 @@ from airbyte_cdk.models import (AirbyteConnectionStatus, AirbyteErrorTraceMessag
                                 Type)
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
 from . import prepared_manifest
 from .components.config_and_state import incoming_state
@@ -64,14 +63,14 @@ def _startup_failure(command: str, error: Exception) -> None:
     sys.exit(1)
 
 
-def packaged_manifest() -> Mapping[str, Any]:
+def packaged_manifest(ready: Optional[Mapping[str, Any]] = None) -> Mapping[str, Any]:
     """The manifest with its references resolved (the spec and the stream cursors are read from it):
-    prepared when the package was built (prepared_manifest.py), else resolved now."""
-    ready = prepared_manifest.load()
+    prepared when the package was built (prepared_manifest.py; `ready` when the caller loaded it
+    already), else resolved now."""
+    ready = ready or prepared_manifest.load()
     if ready:
         return ready["resolved"]
-    manifest = safe_load_yaml(prepared_manifest.manifest_yaml().decode())
-    return ManifestReferenceResolver().preprocess_manifest(manifest)
+    return ManifestReferenceResolver().preprocess_manifest(prepared_manifest.yaml_manifest())
 
 
 def spec_message() -> AirbyteMessage:
@@ -129,12 +128,13 @@ def run(args: Optional[List[str]] = None) -> None:
         catalog_path = getattr(parsed, "catalog", None)
         config_path = getattr(parsed, "config", None)
         state_path = getattr(parsed, "state", None)
-        manifest = packaged_manifest() if config_path or state_path else {}
+        ready = prepared_manifest.load()   # read once, for the checks below and the source
+        manifest = packaged_manifest(ready) if config_path or state_path else {}
         source = SourceConfluence(
             SourceConfluence.read_catalog(catalog_path) if catalog_path else None,
             _validated_config(config_path, manifest) if config_path else None,
             _checked_state(state_path, manifest) if state_path else None,
-            config_path=config_path,
+            config_path=config_path, ready=ready,
         )
     except Exception as error:
         _startup_failure(command, error)

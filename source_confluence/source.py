@@ -7,7 +7,6 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpRequester as HttpRequesterModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HttpResponseFilter as HttpResponseFilterModel
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
-from airbyte_cdk.utils.yaml_loader import safe_load_yaml
 
 from .components.listing import cql  # noqa: F401  registers the CQL macros used by the manifest
 from . import prepared_manifest
@@ -42,11 +41,12 @@ RECORD_QUEUE_SIZE = 500
 class SourceConfluence(cdk_hooks.PreparedManifestHooks, ConcurrentDeclarativeSource):
     def __init__(self, catalog: Optional[ConfiguredAirbyteCatalog], config: Optional[Mapping[str, Any]],
                  state: Optional[List[AirbyteStateMessage]], config_path: Optional[str] = None,
-                 prepared: bool = True) -> None:
-        """`prepared`: take the manifest prepared at build time when it is current (prepared_manifest.py)."""
-        ready = prepared_manifest.load() if prepared else None
+                 prepared: bool = True, ready: Optional[Mapping[str, Any]] = None) -> None:
+        """`prepared`: take the manifest prepared at build time when it is current (prepared_manifest.py);
+        `ready`: that file as the caller loaded it already (run.py), else it is loaded here."""
+        ready = (ready or prepared_manifest.load()) if prepared else None
         self._prepared_manifest = ready["processed"] if ready else None
-        manifest = ready["resolved"] if ready else safe_load_yaml(prepared_manifest.manifest_yaml().decode())
+        manifest = ready["resolved"] if ready else prepared_manifest.yaml_manifest()
         super().__init__(catalog=catalog or ConfiguredAirbyteCatalog(streams=[]), config=config or {},
                          state=state or [], source_config=manifest, config_path=config_path)
         self._install_streaming_file_uploader()

@@ -33,3 +33,20 @@ def test_given_no_prepared_file_then_the_source_and_the_spec_come_from_the_yaml(
 def test_the_key_changes_with_the_manifest():
     yaml_bytes = prepared_manifest.manifest_yaml()
     assert prepared_manifest.preparation_key(yaml_bytes) != prepared_manifest.preparation_key(yaml_bytes + b"\n# edit")
+
+
+def test_a_command_reads_the_prepared_file_once(monkeypatch, tmp_path, capsys):
+    """run.py's config and state checks and the source it builds share one load (~1 MB of JSON)."""
+    import json
+
+    from source_confluence.run import run
+
+    loaded = prepared_manifest.load
+    loads = []
+    monkeypatch.setattr(prepared_manifest, "load", lambda *args: loads.append(1) or loaded(*args))
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"domain_name": "https://example.atlassian.net", "credentials": {
+        "auth_type": "api_token", "email": "a@example.com", "api_token": "t"}}))
+    run(["discover", "--config", str(config)])
+    assert '"CATALOG"' in capsys.readouterr().out
+    assert loads == [1]
